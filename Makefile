@@ -1,0 +1,62 @@
+# The README's commands. Each installs what it needs on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12)
+VENV := .venv
+TOOLS := .tools
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help install test unit lint template-check build demo up bench clean
+
+help:
+	@echo "make demo   start the local stack and place one call per engine"
+	@echo "make test   every check: lint, pytest, node tests, cfn-lint, sam validate --lint, sam build"
+	@echo "make up     the local stack (moto + local API + fake Voximplant) until Ctrl-C"
+	@echo "make bench  cold-start benchmark"
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q uv==0.13.9
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.txt
+	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	touch $@
+
+$(TOOLS)/.installed: requirements-tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q uv==0.13.9
+	$(TOOLS)/bin/uv pip install -q --python $(TOOLS)/bin/python -r requirements-tools.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# pytest exits 5 when it collected nothing: that is a failure here, said in words.
+unit: $(VENV)/.installed
+	$(PY) -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+template-check: $(TOOLS)/.installed
+	$(TOOLS)/bin/cfn-lint template.yaml
+	PATH="$(abspath $(TOOLS))/bin:$$PATH" $(TOOLS)/bin/sam validate --lint --template template.yaml --region eu-central-1
+
+build: $(TOOLS)/.installed
+	PATH="$(abspath $(TOOLS))/bin:$$PATH" $(TOOLS)/bin/sam build --template template.yaml --build-dir .aws-sam/build
+
+test: lint unit template-check build
+
+up: $(VENV)/.installed
+	$(PY) -m vclient_dev.local_stack
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/vclient demo
+
+bench: $(VENV)/.installed
+	$(PY) -m vclient_dev.bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .aws-sam

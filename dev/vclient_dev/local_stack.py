@@ -1,0 +1,301 @@
+"""The local stack: moto (DynamoDB, SSM, Secrets Manager) + the local API + a fake Voximplant.
+
+``make up`` runs it until Ctrl-C. Everything is derived from template.yaml: the tables, the SSM
+parameters (with the template's defaults), the secrets, the routes and each function's env.
+The Voximplant credentials secret holds a freshly generated service-account key whose public
+half the fake Management API uses to verify the JWT the backend signs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vclient_dev.apigw import FunctionSpec, LocalApiGateway
+from vclient_dev.fake_vox import FakeVoximplant
+from vclient_dev.template import (
+    ROOT,
+    Resolver,
+    api_routes,
+    create_tables,
+    gateway_responses,
+    load_template,
+    parameter_defaults,
+    resources_of,
+)
+
+STACK_NAME = "vclient-local"
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+LOCAL_PARAMETERS = {"DefaultCallerId": "+74950000000", "AllowedPrefixes": "+7,+44"}
+#: Environment every handler sees locally (besides the template's own variables).
+LOCAL_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    # Read SSM on every request locally so an edit shows on the very next call (deployed: 30 s).
+    "CONFIG_MAX_AGE_S": "0",
+}
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``KEY=VALUE`` lines of a .env file (comments and blanks skipped)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def generate_service_account() -> tuple[dict[str, Any], str]:
+    """A key JSON shaped like Voximplant's service-account file, and its public key (PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    key_json = {
+        "account_email": "local@example.invalid",
+        "account_id": 1000001,
+        "key_id": secrets.token_hex(16),
+        "private_key": private_pem,
+    }
+    return key_json, public_pem
+
+
+def local_resolver(template: dict[str, Any], resources: dict[str, str]) -> Resolver:
+    """Resolves the template's intrinsics with its parameter defaults and local values."""
+    refs: dict[str, Any] = {
+        **parameter_defaults(template),
+        **LOCAL_PARAMETERS,
+        "AWS::StackName": STACK_NAME,
+        "AWS::Region": REGION,
+        "AWS::AccountId": ACCOUNT_ID,
+        "AWS::Partition": "aws",
+        "AWS::URLSuffix": "amazonaws.com",
+        **resources,
+    }
+    return Resolver(refs=refs)
+
+
+@dataclass
+class Provisioned:
+    names: dict[str, str]
+    secret_arns: dict[str, str]
+    prefix: str
+    engine_routes: dict[str, dict[str, Any]]
+
+
+def provision(
+    template: dict[str, Any], clients: dict[str, Any], vox_key: dict[str, Any]
+) -> Provisioned:
+    """Creates what template.yaml would: tables, secrets and SSM parameters (with defaults).
+
+    ``clients`` holds boto3 clients for dynamodb, ssm and secretsmanager (moto server or mock).
+    """
+    names = {
+        logical_id: f"{STACK_NAME}-{logical_id}"
+        for logical_id in resources_of(template, "AWS::DynamoDB::Table")
+    }
+    create_tables(clients["dynamodb"], names, template)
+
+    resolve = local_resolver(template, names)
+    arns: dict[str, str] = {}
+    for logical_id, props in resources_of(template, "AWS::SecretsManager::Secret").items():
+        name = resolve(props["Name"])
+        if logical_id == "VoximplantCredentialsSecret":
+            value = json.dumps(vox_key)
+        elif "GenerateSecretString" in props:
+            value = secrets.token_urlsafe(48)
+        else:
+            value = resolve(props["SecretString"])
+        arns[logical_id] = clients["secretsmanager"].create_secret(Name=name, SecretString=value)[
+            "ARN"
+        ]
+
+    prefix = f"/{STACK_NAME}"
+    routes: dict[str, dict[str, Any]] = {}
+    for props in resources_of(template, "AWS::SSM::Parameter").values():
+        name, value = resolve(props["Name"]), str(resolve(props["Value"]))
+        clients["ssm"].put_parameter(Name=name, Value=value, Type=props.get("Type", "String"))
+        if name.startswith(f"{prefix}/engines/"):
+            routes[name.rsplit("/", 1)[-1]] = json.loads(value)
+    return Provisioned(names=names, secret_arns=arns, prefix=prefix, engine_routes=routes)
+
+
+def function_specs(
+    template: dict[str, Any], resources: dict[str, str], extra_env: dict[str, str]
+) -> dict[str, FunctionSpec]:
+    """Each function's code, handler and environment as the template declares them, made local."""
+    resolve = local_resolver(template, resources)
+    globals_ = template.get("Globals", {}).get("Function", {})
+    base_env = resolve(globals_.get("Environment", {}).get("Variables", {}))
+    functions = {}
+    for name, props in resources_of(template, "AWS::Serverless::Function").items():
+        env = {**base_env, **resolve(props.get("Environment", {}).get("Variables", {}))}
+        env = {k: str(v) for k, v in env.items()}
+        env.update(LOCAL_ENV)
+        env.update(extra_env)
+        functions[name] = FunctionSpec(
+            name=name,
+            code_dir=ROOT / props["CodeUri"],
+            handler=props.get("Handler", globals_.get("Handler", "app.handler")),
+            env=env,
+            timeout_s=int(props.get("Timeout", globals_.get("Timeout", 20))),
+            memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 512))),
+        )
+    layer = str(ROOT / "layers" / "common")
+    if layer not in sys.path:
+        sys.path.insert(0, layer)
+    return functions
+
+
+@dataclass
+class LocalStack:
+    port: int = 3000
+    host: str = "127.0.0.1"
+    env_file: Path | None = ROOT / ".env"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.template = load_template()
+        self.api_key = "local-" + secrets.token_urlsafe(18)
+        self.names: dict[str, str] = {}
+        self.secret_arns: dict[str, str] = {}
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> LocalStack:
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+        self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.aws_endpoint = f"http://{host}:{port}"
+        os.environ.update(LOCAL_ENV)
+        os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
+
+        key_json, public_pem = generate_service_account()
+        self.vox = FakeVoximplant(
+            account_id=key_json["account_id"],
+            key_id=key_json["key_id"],
+            public_key_pem=public_pem,
+            host=self.host,
+        )
+        self.vox.start()
+        self._provision(key_json)
+
+        user_env = read_env_file(self.env_file) if self.env_file else {}
+        user_env.update(self.extra_env)
+        functions = self._functions(user_env)
+        self.api = LocalApiGateway(
+            routes=api_routes(self.template),
+            functions=functions,
+            api_keys={self.api_key},
+            gateway_responses=gateway_responses(self.template),
+            host=self.host,
+            port=self.port,
+        )
+        self.api.start()
+        return self
+
+    def stop(self) -> None:
+        for part in ("api", "vox", "moto"):
+            component = getattr(self, part, None)
+            if component is not None:
+                with contextlib.suppress(Exception):  # best effort on shutdown
+                    component.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- provisioning from the template -------------------------------------------------------
+
+    def _provision(self, vox_key: dict[str, Any]) -> None:
+        import boto3
+
+        session = boto3.session.Session(region_name=REGION)
+        clients = {
+            n: session.client(n, endpoint_url=self.aws_endpoint)
+            for n in ("dynamodb", "ssm", "secretsmanager")
+        }
+        done = provision(self.template, clients, vox_key)
+        self.names, self.secret_arns, self.param_prefix = done.names, done.secret_arns, done.prefix
+        for route in done.engine_routes.values():
+            self.vox.add_rule(route["rule_name"], route["application_name"], route["scenario_name"])
+
+    def _functions(self, user_env: dict[str, str]) -> dict[str, FunctionSpec]:
+        extra = {"VOX_API_URL": f"{self.vox.url}/platform_api", **user_env}
+        return function_specs(self.template, {**self.names, **self.secret_arns}, extra)
+
+    def banner(self) -> str:
+        return "\n".join(
+            [
+                f"API ready at {self.api.url}",
+                f"API key: {self.api_key}",
+                f"Fake Voximplant: {self.vox.url} (requests at {self.vox.url}/_requests)",
+                f"AWS endpoint: {self.aws_endpoint} (moto; region {REGION}, "
+                f"SSM prefix {self.param_prefix})",
+            ]
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the local stack until Ctrl-C.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    stack = LocalStack(port=args.port, host=args.host)
+    try:
+        stack.start()
+    except OSError as exc:
+        print(f"Could not start the local stack: {exc}", file=sys.stderr)
+        stack.stop()
+        return 1
+    print(stack.banner(), flush=True)
+    print("Ctrl-C stops everything.", flush=True)
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    stopped.wait()
+    stack.stop()
+    print("Local stack stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""Starting a call: route the engine, guard the destination, store the call, run the scenario."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from vclient import params
+from vclient.errors import (
+    ConfigurationError,
+    DestinationNotAllowed,
+    ValidationFailed,
+    VoximplantRefused,
+    VoximplantTimeout,
+    VoximplantUnavailable,
+)
+from vclient.models import CallRecord, StartCallRequest, StartCallResponse
+from vclient.observability import logger, mask_number, metrics
+from vclient.routing import EngineRoute, Routing, parse_routing
+from vclient.settings import StartCallSettings
+from vclient.store import CallsRepository
+from vclient.tokens import mint_token
+from vclient.voximplant import (
+    Credentials,
+    VoximplantApiError,
+    VoximplantClient,
+    VoximplantError,
+    VoximplantHttpError,
+    VoximplantTimeoutError,
+    parse_credentials,
+)
+
+#: Voximplant documents 200 bytes for script_custom_data.
+CUSTOM_DATA_LIMIT = 200
+#: Ringing (up to 60 s) plus scenario setup before the call's own duration starts.
+DIAL_ALLOWANCE_S = 120
+
+
+def build_custom_data(call_id: str, api_base: str, token: str) -> str:
+    """The scenario's whole custom data: no phone number, no secret; the rest is fetched."""
+    data = json.dumps({"id": call_id, "api": api_base, "tok": token}, separators=(",", ":"))
+    if len(data.encode()) > CUSTOM_DATA_LIMIT:
+        raise ConfigurationError(
+            "The API base URL is too long for Voximplant's 200-byte custom data; "
+            "set PUBLIC_API_URL to a shorter URL",
+            parameter="PUBLIC_API_URL",
+        )
+    return data
+
+
+@dataclass
+class CallStarter:
+    settings: StartCallSettings
+    repo: CallsRepository
+    make_vox: Callable[[Credentials, StartCallSettings], VoximplantClient] = field(
+        default=lambda creds, s: VoximplantClient(
+            creds, base_url=s.vox_api_url, deadline_s=s.vox_deadline_s
+        )
+    )
+    now: Callable[[], float] = time.time
+    _vox: tuple[Credentials, VoximplantClient] | None = None
+
+    def routing(self) -> Routing:
+        raw = params.parameters_under(
+            self.settings.param_prefix, max_age=self.settings.config_max_age_s
+        )
+        return parse_routing(raw, self.settings.route_overrides)
+
+    def start(self, request: StartCallRequest, *, api_base: str) -> StartCallResponse:
+        routing = self.routing()
+        engine = request.scenario or routing.default_engine
+        route = routing.engines.get(engine)
+        if route is None:
+            raise ConfigurationError(
+                f"Engine {engine!r} has no Voximplant rule configured",
+                parameter=f"engines/{engine}",
+            )
+        if not routing.destination_allowed(request.to):
+            raise DestinationNotAllowed(
+                "Dialing this destination is not allowed by the allowlist of prefixes",
+                field="to",
+            )
+        caller_id = request.caller_id or routing.default_caller_id
+        if caller_id is None:
+            raise ValidationFailed(
+                "No caller_id given and no default caller id is configured", field="caller_id"
+            )
+
+        now = self.now()
+        call_id = uuid.uuid4().hex
+        token_ttl = routing.max_call_duration_s + DIAL_ALLOWANCE_S + self.settings.token_margin_s
+        record = self._new_record(call_id, engine, route, request, caller_id, now, token_ttl)
+        signing_key = params.secret_text(
+            self.settings.token_secret, max_age=self.settings.secret_max_age_s
+        )
+        token = mint_token(call_id, signing_key, now=int(now), ttl_s=token_ttl)
+        custom_data = build_custom_data(call_id, self.settings.public_api_url or api_base, token)
+        vox = self._client()
+        self.repo.create(record)
+        logger.append_keys(call_id=call_id)
+        logger.info(
+            "Starting call",
+            extra={"engine": engine, "rule": route.label, "to": mask_number(request.to)},
+        )
+
+        try:
+            result = vox.start_scenarios(
+                script_custom_data=custom_data,
+                rule_id=route.rule_id,
+                rule_name=route.rule_name,
+                application_name=route.application_name,
+                application_id=route.application_id,
+            )
+        except VoximplantError as exc:
+            raise self._failed(call_id, engine, exc) from None
+
+        changes = {
+            "vox_call_session_history_id": result.call_session_history_id,
+            "vox_media_session_access_url": result.media_session_access_secure_url
+            or result.media_session_access_url,
+            "updated_at": _iso(self.now()),
+        }
+        self.repo.update(call_id, changes)
+        metrics.add_metric(name="CallsStarted", unit="Count", value=1)
+        record = record.model_copy(update=changes)
+        return record.to_start_response()
+
+    def _new_record(
+        self,
+        call_id: str,
+        engine: Any,
+        route: EngineRoute,
+        request: StartCallRequest,
+        caller_id: str,
+        now: float,
+        token_ttl: int,
+    ) -> CallRecord:
+        return CallRecord(
+            call_id=call_id,
+            status="starting",
+            engine=engine,
+            rule=route.model_dump(exclude_none=True),
+            rule_label=route.label,
+            persona=request.persona,
+            to=request.to,
+            caller_id=caller_id,
+            created_at=_iso(now),
+            updated_at=_iso(now),
+            expires_at=int(now) + self.settings.retention_days * 86400,
+            token_expires_at=int(now) + token_ttl,
+        )
+
+    def _client(self) -> VoximplantClient:
+        raw = params.secret_json(
+            self.settings.vox_credentials_secret, max_age=self.settings.secret_max_age_s
+        )
+        try:
+            credentials = parse_credentials(raw)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc), secret="voximplant credentials") from None
+        if self._vox is None or self._vox[0] != credentials:
+            self._vox = (credentials, self.make_vox(credentials, self.settings))
+        return self._vox[1]
+
+    def _failed(self, call_id: str, engine: str, exc: VoximplantError) -> Exception:
+        """Records the failure on the call and returns the API error to raise."""
+        metrics.add_metric(name="VoximplantErrors", unit="Count", value=1)
+        now = _iso(self.now())
+        if isinstance(exc, VoximplantTimeoutError):
+            # The scenario may be dialing already: keep the status, note the uncertainty.
+            self.repo.update(call_id, {"last_error": "voximplant_timeout", "updated_at": now})
+            logger.warning("Voximplant timed out; the call may still be placed")
+            return VoximplantTimeout(
+                "Voximplant did not answer in time; the call may or may not have been placed",
+                call_id=call_id,
+            )
+        if isinstance(exc, VoximplantApiError):
+            failure: dict[str, Any] = {"source": "voximplant", "code": exc.code, "reason": exc.msg}
+            error: Exception = VoximplantRefused(
+                f"Voximplant refused to start the scenario: {exc.msg}",
+                vox_code=exc.code,
+                call_id=call_id,
+            )
+        else:
+            status = exc.status if isinstance(exc, VoximplantHttpError) else None
+            failure = {"source": "voximplant", "http_status": status, "reason": str(exc)}
+            error = VoximplantUnavailable(
+                "Voximplant is unavailable right now; try again later",
+                http_status=status,
+                call_id=call_id,
+            )
+        self.repo.update(call_id, {"status": "failed", "failure": failure, "updated_at": now})
+        logger.warning("Voximplant refused the call", extra={"failure": failure, "engine": engine})
+        return error
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")

@@ -1,0 +1,124 @@
+"""What every API function shares: error bodies, request guards, the public base URL.
+
+Every error leaves as ``{"code", "message", ...}`` with a fixed shape; request validation errors
+name the field. Nothing from an exception's internals is echoed back.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from vclient.errors import (
+    ApiError,
+    InvalidJson,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from vclient.observability import logger
+
+
+def json_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        headers=headers,
+    )
+
+
+def validation_error(exc: RequestValidationError) -> ApiError:
+    """Maps Powertools/pydantic request errors to one ``ApiError`` naming the first bad field."""
+    errors = exc.errors()
+    details = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
+        details.append(
+            {"field": ".".join(loc) or None, "message": _human(error), "type": error.get("type")}
+        )
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return InvalidJson("The request body is not valid JSON")
+    first = details[0] if details else {"field": None, "message": "Invalid request"}
+    if first["field"] is None and first.get("type") in ("model_attributes_type", "dict_type"):
+        first = {**first, "message": "The request body must be a JSON object"}
+    field = first["field"]
+    message = f"{field}: {first['message']}" if field else first["message"]
+    return ValidationFailed(message, field=field, errors=details)
+
+
+def _human(error: dict[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "field required"
+    msg = str(error.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+def register_error_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        if exc.status >= 500:
+            logger.warning("Request failed", extra={"code": exc.code, "status": exc.status})
+        return json_response(exc.status, exc.body())
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(exc: RequestValidationError) -> Response:
+        error = validation_error(exc)
+        return json_response(error.status, error.body())
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response:
+        return json_response(404, {"code": "route_not_found", "message": "No such route"})
+
+
+def precheck(event: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
+    """JSON content type and a size cap, checked before anything parses the body.
+
+    Returns a ready proxy response for a refused request, ``None`` to go on. (Powertools'
+    validation would otherwise answer a wrong content type in its own, different shape.)
+    """
+    if event.get("httpMethod") not in ("POST", "PUT", "PATCH"):
+        return None
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    content_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
+    error: ApiError | None = None
+    body = event.get("body") or ""
+    size = len(body.encode()) if isinstance(body, str) else len(body)
+    if size > max_bytes:
+        error = PayloadTooLarge(f"The body is over {max_bytes} bytes", limit=max_bytes)
+    elif content_type != "application/json":
+        error = UnsupportedMediaType(
+            "Send the body as JSON with 'Content-Type: application/json'", field="Content-Type"
+        )
+    if error is None:
+        return None
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(error.body(), ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+def public_base_url(app: APIGatewayRestResolver) -> str:
+    """The URL the API was reached at, up to (not including) the route's path.
+
+    API Gateway's ``requestContext.path`` carries the stage or base-path mapping
+    (``/prod/call``) while ``path`` is the route (``/call``); the difference is the prefix.
+    """
+    event = app.current_event
+    context = event.request_context
+    host = context.domain_name or event.headers.get("host") or "localhost"
+    proto = (event.headers.get("x-forwarded-proto") or "https").split(",")[0].strip()
+    full_path = context.path or event.path
+    prefix = full_path[: len(full_path) - len(event.path)] if full_path.endswith(event.path) else ""
+    return f"{proto}://{host}{prefix}".rstrip("/")

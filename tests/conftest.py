@@ -1,0 +1,148 @@
+"""Shared fixtures: moto-backed AWS built from template.yaml, the fake Voximplant, handlers."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = ROOT / "tests" / "events"
+
+# No test may reach a real AWS account: fake credentials, a fixed region, no X-Ray or EMF output.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "test-function"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
+    aws_request_id: str = "52fdfc07-2182-154f-163f-5f0f9a621d72"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 20_000
+
+
+def load_event(name: str, **changes: Any) -> dict[str, Any]:
+    event = json.loads((EVENTS / name).read_text())
+    for key, value in changes.items():
+        event[key] = value
+    return copy.deepcopy(event)
+
+
+@pytest.fixture(scope="session")
+def service_account() -> tuple[dict[str, Any], str]:
+    from vclient_dev.local_stack import generate_service_account
+
+    return generate_service_account()
+
+
+@pytest.fixture
+def fake_vox(service_account: tuple[dict[str, Any], str]) -> Iterator[Any]:
+    from vclient_dev.fake_vox import FakeVoximplant
+
+    key_json, public_pem = service_account
+    fake = FakeVoximplant(
+        account_id=key_json["account_id"], key_id=key_json["key_id"], public_key_pem=public_pem
+    )
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def aws(service_account: tuple[dict[str, Any], str], fake_vox: Any) -> Iterator[Any]:
+    """moto's mock_aws with everything template.yaml creates (tables, parameters, secrets)."""
+    import boto3
+    from moto import mock_aws
+
+    from vclient import params
+    from vclient_dev.local_stack import provision
+    from vclient_dev.template import load_template
+
+    with mock_aws():
+        clients = {n: boto3.client(n) for n in ("dynamodb", "ssm", "secretsmanager")}
+        done = provision(load_template(), clients, service_account[0])
+        for route in done.engine_routes.values():
+            fake_vox.add_rule(route["rule_name"], route["application_name"], route["scenario_name"])
+        params.clear_caches()
+        yield _Aws(done=done, clients=clients)
+        params.clear_caches()
+
+
+@dataclass
+class _Aws:
+    done: Any
+    clients: dict[str, Any]
+
+    @property
+    def prefix(self) -> str:
+        return str(self.done.prefix)
+
+    def put_param(self, name: str, value: str, kind: str = "String") -> None:
+        self.clients["ssm"].put_parameter(
+            Name=f"{self.prefix}/{name}", Value=value, Type=kind, Overwrite=True
+        )
+
+    def call_item(self, call_id: str) -> dict[str, Any] | None:
+        from vclient.store import from_item, to_item
+
+        item = (
+            self.clients["dynamodb"]
+            .get_item(
+                TableName=self.done.names["CallsTable"], Key=to_item({"pk": call_id, "sk": "CALL"})
+            )
+            .get("Item")
+        )
+        return from_item(item) if item else None
+
+
+def import_function(name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """A fresh import of ``functions/<name>/app.py`` under ``env`` (a cold start)."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    unique = f"_test_fn_{name}"
+    sys.modules.pop(unique, None)
+    spec = importlib.util.spec_from_file_location(unique, ROOT / "functions" / name / "app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[unique] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def function_env(aws: Any, fake_vox: Any) -> dict[str, dict[str, str]]:
+    """Each function's environment from template.yaml, pointed at the fakes."""
+    from vclient_dev.local_stack import function_specs
+    from vclient_dev.template import load_template
+
+    specs = function_specs(
+        load_template(),
+        {**aws.done.names, **aws.done.secret_arns},
+        {"VOX_API_URL": f"{fake_vox.url}/platform_api", "CONFIG_MAX_AGE_S": "0"},
+    )
+    return {name: spec.env for name, spec in specs.items()}
