@@ -1,0 +1,1 @@
+"""The dialog brain: state machine (engine), responders, LLM prompts and Realtime payloads."""

@@ -1,0 +1,330 @@
+"""OpenAI Realtime (GA) client events built from a persona. GA shape only: no beta keys.
+
+Two modes:
+
+- hybrid: the Realtime model is only the voice. After every operator utterance it calls the
+  ``get_reply`` tool; the backend (``DialogEngine``) returns the line, and the model says it word
+  for word. ``say_exactly_response`` voices a backend line directly (the opening, the ending).
+- pure: the model plays the persona itself from compiled instructions and calls ``end_call`` to
+  finish.
+
+All builders are deterministic: same persona and arguments, same dict.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from vclient.dialog.prompt import language_name
+from vclient.persona import REALTIME_VOICES, Persona
+
+DEFAULT_REALTIME_VOICE = "marin"
+GET_REPLY_TOOL = "get_reply"
+END_CALL_TOOL = "end_call"
+END_CALL_REASONS = ("success", "goodbye", "hang_up", "max_turns")
+
+AudioFormat = Literal["pcm", "pcmu", "pcma"]
+
+
+def realtime_voice(persona: Persona, override: str | None = None) -> str:
+    """The Realtime voice: an explicit override, else the persona's choice, else ``marin``."""
+    if override is not None:
+        if override not in REALTIME_VOICES:
+            raise ValueError(
+                f"unknown realtime voice {override!r}; one of {', '.join(REALTIME_VOICES)}"
+            )
+        return override
+    return persona.voice.realtime or DEFAULT_REALTIME_VOICE
+
+
+def audio_format_config(kind: AudioFormat = "pcm") -> dict[str, Any]:
+    """``pcm`` is 16-bit 24 kHz (the safest with Voximplant); ``pcmu``/``pcma`` are G.711 8 kHz."""
+    if kind == "pcm":
+        return {"type": "audio/pcm", "rate": 24000}
+    if kind == "pcmu":
+        return {"type": "audio/pcmu"}
+    if kind == "pcma":
+        return {"type": "audio/pcma"}
+    raise ValueError(f"unknown audio format {kind!r}")
+
+
+def server_vad(
+    *,
+    silence_duration_ms: int = 500,
+    threshold: float = 0.5,
+    prefix_padding_ms: int = 300,
+    create_response: bool = True,
+    interrupt_response: bool = True,
+    idle_timeout_ms: int | None = None,
+) -> dict[str, Any]:
+    """A ``server_vad`` turn detection block (defaults are OpenAI's)."""
+    vad: dict[str, Any] = {
+        "type": "server_vad",
+        "threshold": threshold,
+        "prefix_padding_ms": prefix_padding_ms,
+        "silence_duration_ms": silence_duration_ms,
+        "create_response": create_response,
+        "interrupt_response": interrupt_response,
+    }
+    if idle_timeout_ms is not None:
+        vad["idle_timeout_ms"] = idle_timeout_ms
+    return vad
+
+
+def semantic_vad(
+    *,
+    eagerness: Literal["low", "medium", "high", "auto"] = "auto",
+    create_response: bool = True,
+    interrupt_response: bool = True,
+) -> dict[str, Any]:
+    """A ``semantic_vad`` turn detection block."""
+    return {
+        "type": "semantic_vad",
+        "eagerness": eagerness,
+        "create_response": create_response,
+        "interrupt_response": interrupt_response,
+    }
+
+
+def get_reply_tool() -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": GET_REPLY_TOOL,
+        "description": (
+            "Call after EVERY operator utterance. Pass exactly what the operator said. Returns "
+            "the line you must say next, word for word."
+        ),
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "operator_said": {
+                    "type": "string",
+                    "description": "The operator's last utterance, verbatim, in its language.",
+                }
+            },
+            "required": ["operator_said"],
+            "additionalProperties": False,
+        },
+    }
+
+
+def end_call_tool() -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": END_CALL_TOOL,
+        "description": "Finish the call after you have said your closing line.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "enum": list(END_CALL_REASONS),
+                    "description": "Why the call ends.",
+                }
+            },
+            "required": ["reason"],
+            "additionalProperties": False,
+        },
+    }
+
+
+def _audio(
+    persona: Persona,
+    *,
+    voice: str | None,
+    transcription_model: str | None,
+    vad: dict[str, Any] | None,
+    fmt: AudioFormat,
+    speed: float | None,
+) -> dict[str, Any]:
+    audio_in: dict[str, Any] = {"format": audio_format_config(fmt)}
+    if transcription_model:
+        audio_in["transcription"] = {"model": transcription_model, "language": persona.lang}
+    audio_in["turn_detection"] = vad if vad is not None else server_vad()
+    audio_out: dict[str, Any] = {
+        "format": audio_format_config(fmt),
+        "voice": realtime_voice(persona, voice),
+    }
+    if speed is not None:
+        if not 0.25 <= speed <= 1.5:
+            raise ValueError("speed must be 0.25..1.5")
+        audio_out["speed"] = speed
+    return {"input": audio_in, "output": audio_out}
+
+
+def _session_update(
+    *,
+    model: str,
+    instructions: str,
+    audio: dict[str, Any],
+    tools: list[dict[str, Any]],
+    max_output_tokens: int | None,
+) -> dict[str, Any]:
+    session: dict[str, Any] = {
+        "type": "realtime",
+        "model": model,
+        "instructions": instructions,
+        "output_modalities": ["audio"],
+        "audio": audio,
+        "tools": tools,
+        "tool_choice": "auto",
+    }
+    if max_output_tokens is not None:
+        session["max_output_tokens"] = max_output_tokens
+    return {"type": "session.update", "session": session}
+
+
+def hybrid_instructions(persona: Persona) -> str:
+    """Instructions for the voice-only mode: call ``get_reply``, say its line, never improvise."""
+    return "\n".join(
+        [
+            f"You are the voice of {persona.name}, a customer on a phone call with a company's "
+            f"operator. Speak {language_name(persona)} only.",
+            "You do not decide what to say. Rules:",
+            f"1. After EVERY operator utterance, call {GET_REPLY_TOOL} with operator_said = the "
+            "operator's words exactly as you heard them.",
+            "2. The tool returns a JSON object with `reply`. Say `reply` word for word, in a "
+            "natural voice, and nothing else: no greeting, no comment, no translation.",
+            "3. Never answer the operator without calling the tool first. Never improvise, "
+            "even if the tool is slow or the operator asks you directly.",
+            "4. If the result says end_call is true, say the reply and then stay silent.",
+            f"Manner of speaking: {persona.description}",
+        ]
+    )
+
+
+def pure_instructions(persona: Persona) -> str:
+    """The whole persona compiled into Realtime instructions (the model plays it alone)."""
+    p = persona
+    e = p.ending
+    out = [
+        f"You are {p.name}, a CUSTOMER on a phone call with a human operator of a company. "
+        "Stay in character; never say or hint that you are an AI, a bot or a test.",
+        f"Speak {language_name(p)} only, in short spoken sentences (one or two at a time).",
+        f"About you and your manner: {p.description}",
+        f"Your goal: {p.goal}",
+        f"Your first words (already said): «{p.opening}»",
+        "",
+        "Phases of the call, in order:",
+    ]
+    for i, phase in enumerate(p.phases, 1):
+        limit = f" (at most {phase.max_turns} turns)" if phase.max_turns else ""
+        topics = ", ".join(t.id for t in p.topics_of(phase.id)) or "no topics"
+        out.append(f"{i}. {phase.id}: {phase.goal}{limit}. Topics: {topics}.")
+    out += ["", "Topics: ask one at a time, in order; move on when it counts as answered:"]
+    for topic in p.topics:
+        line = f"- {topic.id}: ask «{topic.ask}». Answered when: {topic.expect}."
+        if topic.follow_up:
+            line += f" If vague, follow up once: «{topic.follow_up}»."
+        out.append(line)
+    if p.reactions:
+        out += ["", "Reactions:"]
+        for reaction in p.reactions:
+            effects = []
+            if reaction.say:
+                effects.append(f"say «{reaction.say}»")
+            if reaction.mood:
+                effects.append(f"become {reaction.mood}")
+            if reaction.hang_up:
+                effects.append(f"say «{e.hangup_line}» and call {END_CALL_TOOL}(reason=hang_up)")
+            out.append(f"- If {reaction.trigger}: {'; '.join(effects)}.")
+    out += [
+        "",
+        "If the operator is silent, say one of: " + " / ".join(f"«{r}»" for r in p.reprompts),
+        "",
+        "Ending the call (say the line exactly, then call the tool):",
+        f"- Every topic answered: say «{e.success_line}», then {END_CALL_TOOL}(reason=success).",
+        f"- The operator says goodbye: say «{e.goodbye_line}», then "
+        f"{END_CALL_TOOL}(reason=goodbye).",
+        f"- The operator is rude {e.angry_limit} times: say «{e.hangup_line}», then "
+        f"{END_CALL_TOOL}(reason=hang_up).",
+    ]
+    for cond in e.hang_up_if:
+        out.append(f"- If {cond}: say «{e.hangup_line}», then {END_CALL_TOOL}(reason=hang_up).")
+    out.append(
+        f"- After {e.max_turns} operator turns: say «{e.close_line}», then "
+        f"{END_CALL_TOOL}(reason=max_turns)."
+    )
+    return "\n".join(out)
+
+
+def hybrid_session_update(
+    persona: Persona,
+    *,
+    model: str,
+    transcription_model: str,
+    voice: str | None = None,
+    vad: dict[str, Any] | None = None,
+    audio_format: AudioFormat = "pcm",
+    speed: float | None = None,
+    max_output_tokens: int | None = None,
+) -> dict[str, Any]:
+    """``session.update`` for the hybrid mode (voice only, backend decides every line)."""
+    return _session_update(
+        model=model,
+        instructions=hybrid_instructions(persona),
+        audio=_audio(
+            persona,
+            voice=voice,
+            transcription_model=transcription_model,
+            vad=vad,
+            fmt=audio_format,
+            speed=speed,
+        ),
+        tools=[get_reply_tool()],
+        max_output_tokens=max_output_tokens,
+    )
+
+
+def pure_session_update(
+    persona: Persona,
+    *,
+    model: str,
+    transcription_model: str | None = None,
+    voice: str | None = None,
+    vad: dict[str, Any] | None = None,
+    audio_format: AudioFormat = "pcm",
+    speed: float | None = None,
+    max_output_tokens: int | None = None,
+) -> dict[str, Any]:
+    """``session.update`` for the pure mode (the model plays the persona, ends with end_call)."""
+    return _session_update(
+        model=model,
+        instructions=pure_instructions(persona),
+        audio=_audio(
+            persona,
+            voice=voice,
+            transcription_model=transcription_model,
+            vad=vad,
+            fmt=audio_format,
+            speed=speed,
+        ),
+        tools=[end_call_tool()],
+        max_output_tokens=max_output_tokens,
+    )
+
+
+def say_exactly_response(text: str) -> dict[str, Any]:
+    """``response.create`` that voices a backend line (no tools, audio out)."""
+    line = " ".join(text.split())
+    if not line:
+        raise ValueError("nothing to say")
+    return {
+        "type": "response.create",
+        "response": {
+            "instructions": (
+                "Say exactly the following text, word for word, in its language, and nothing "
+                f"else: {line}"
+            ),
+            "tool_choice": "none",
+            "output_modalities": ["audio"],
+        },
+    }
+
+
+def function_call_output(call_id: str, output: str) -> dict[str, Any]:
+    """``conversation.item.create`` returning a tool result (follow it with ``response.create``)."""
+    return {
+        "type": "conversation.item.create",
+        "item": {"type": "function_call_output", "call_id": call_id, "output": output},
+    }
