@@ -1,0 +1,703 @@
+'use strict';
+/**
+ * OpenAI module: OpenAI.createRealtimeAPIClient and a FAKE Realtime model that
+ * speaks the GA protocol (no network). What it does is deterministic:
+ *
+ * - sessionUpdate is validated like the GA API (session.type === 'realtime',
+ *   beta keys rejected) and answered with session.updated.
+ * - Operator speech reaching the client (VoxEngine.sendMediaBetween(call, client))
+ *   gives speech_started / speech_stopped and, when audio.input.transcription
+ *   is set, ...input_audio_transcription.completed. With turn_detection
+ *   create_response (default true) the model then takes a turn by itself.
+ * - A model turn either calls a function (hybrid: `get_reply` after operator
+ *   speech; pure: `end_call` once the operator said goodbye; a forced
+ *   tool_choice) or speaks a line (see chooseSpeech()).
+ * - Only one response may be active (conversation_already_has_active_response).
+ * - Audio: WebSocketMediaStarted when playback starts, ResponseDone before the
+ *   audio has finished playing (generation is faster than playback), and
+ *   WebSocketMediaEnded 1 s after the last audio. clearMediaBuffer() cuts it.
+ */
+const { facade, makeId, clone, isPlainObject, namespace } = require('./util');
+const N = require('./names');
+
+const GA_SESSION_KEYS = new Set(['type', 'model', 'instructions', 'output_modalities', 'audio', 'tools', 'tool_choice',
+  'max_output_tokens', 'include', 'prompt', 'tracing', 'truncation']);
+const BETA_SESSION_KEYS = new Set(['voice', 'input_audio_format', 'output_audio_format', 'input_audio_transcription',
+  'turn_detection', 'modalities', 'temperature', 'max_response_output_tokens', 'input_audio_noise_reduction', 'speed']);
+const FORMAT_TYPES = new Set(['audio/pcm', 'audio/pcmu', 'audio/pcma']);
+const RESPONSE_KEYS = new Set(['instructions', 'tools', 'tool_choice', 'output_modalities', 'max_output_tokens',
+  'conversation', 'metadata', 'input', 'audio', 'prompt']);
+const GOODBYE_RE = /до свидания|всего доброго|всего хорошего|до встречи|пока[.!\s]|^пока$|goodbye|bye/i;
+const CANNED = ['Здравствуйте!', 'Да, понимаю.', 'Хорошо, спасибо.', 'Расскажите подробнее, пожалуйста.', 'Понятно.'];
+
+function defaultSession(model) {
+  return {
+    type: 'realtime',
+    model,
+    instructions: '',
+    output_modalities: ['audio'],
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        transcription: null,
+        noise_reduction: null,
+        turn_detection: {
+          type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500,
+          create_response: true, interrupt_response: true,
+        },
+      },
+      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
+    },
+    tools: [],
+    tool_choice: 'auto',
+    max_output_tokens: 'inf',
+  };
+}
+
+function deepMerge(base, patch) {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return clone(patch);
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = isPlainObject(v) && isPlainObject(base[k]) ? deepMerge(base[k], v) : clone(v);
+  return out;
+}
+
+function quotedLines(text) {
+  const out = [];
+  const re = /«([^»]{2,300})»|“([^”]{2,300})”|"([^"\n]{2,300})"/g;
+  let m;
+  while ((m = re.exec(String(text || ''))) !== null) {
+    const t = (m[1] || m[2] || m[3]).trim();
+    if (/\p{L}/u.test(t)) out.push(t);
+  }
+  return out;
+}
+
+/** The text after "Say exactly:" / "Скажи дословно:" / "Произнеси:", unquoted. */
+function verbatim(instr) {
+  const m = String(instr || '').match(/(?:say exactly|say verbatim|скажи дословно|скажи ровно|произнеси дословно|произнеси)\s*[:：]\s*([\s\S]+)$/i);
+  if (!m) return null;
+  let t = m[1].trim();
+  const q = t.match(/^[«"“'](.+?)[»"”']\s*\.?$/s);
+  if (q) t = q[1];
+  return t.trim() || null;
+}
+
+function makeNamespace(s) {
+  return namespace('OpenAI', {
+    createRealtimeAPIClient: (params) => createClient(s, params),
+    RealtimeAPIEvents: N.RealtimeAPIEvents,
+    Events: N.OpenAIEvents,
+    RealtimeAPIClientType: N.RealtimeAPIClientType,
+  }, s);
+}
+
+function createClient(s, params) {
+  if (!isPlainObject(params)) {
+    const msg = 'OpenAI.createRealtimeAPIClient(parameters): parameters must be an object';
+    s.violation('bad_argument', msg);
+    return Promise.reject(new s.ctx.TypeError(msg));
+  }
+  const known = new Set(['apiKey', 'model', 'onWebSocketClose', 'type', 'privacy', 'statistics', 'trace']);
+  for (const k of Object.keys(params)) if (!known.has(k)) s.warn('unknown_option', `OpenAI.createRealtimeAPIClient(): option "${k}" is not emulated`);
+  return s.deferred((resolve, reject) => {
+    if (typeof params.apiKey !== 'string' || !params.apiKey) {
+      s.event('realtime', { action: 'connect_failed', reason: 'apiKey missing' });
+      s.sched.after(s.cfg.realtimeConnectMs, () => s.enter('createRealtimeAPIClient rejection',
+        () => reject(new s.ctx.Error('OpenAI.createRealtimeAPIClient: apiKey is required (401 from OpenAI)'))));
+      return;
+    }
+    if (params.type !== undefined && params.type !== N.RealtimeAPIClientType.REALTIME) {
+      s.warn('not_emulated', `OpenAI.createRealtimeAPIClient(): type ${params.type} is not emulated (REALTIME only)`);
+    }
+    const model = params.model || 'gpt-realtime';
+    if (!/^gpt-realtime/.test(model)) s.warn('realtime_model', `OpenAI Realtime model "${model}" is not a gpt-realtime* model`);
+    const rt = new RealtimeClient(s, params, model);
+    s.realtimeClients.push(rt);
+    s.event('realtime', { action: 'connecting', model });
+    s.sched.after(s.cfg.realtimeConnectMs, () => {
+      if (s.state !== 'running') return;
+      rt.connected = true;
+      s.enter('createRealtimeAPIClient resolution', () => resolve(rt.facade));
+      rt.emitServer(10, { type: 'session.created', session: clone(rt.session) });
+    });
+  });
+}
+
+class RealtimeClient {
+  constructor(s, params, model) {
+    this.s = s;
+    this.params = params;
+    this.model = model;
+    this.session = defaultSession(model);
+    this.connected = false;
+    this.closed = false;
+    this.tasks = new Set();
+    this.items = []; // conversation items
+    this.active = null; // active response
+    this.responses = 0;
+    this.spokenResponses = 0;
+    this.operatorTurns = 0;
+    this.pendingOperator = [];
+    this.lastOperatorText = '';
+    this.pureIdx = 0;
+    this.cannedIdx = 0;
+    this.audioProduced = false;
+    this.inputCalls = new Set();
+    this.outputCalls = new Set();
+    this.audioQueue = [];
+    this.playing = null;
+    this.mediaActive = false;
+    this.mediaEndTask = null;
+    this.emitter = new (require('./session').Emitter)(s, 'OpenAI.RealtimeAPIClient', { ...N.RealtimeAPIEvents, ...N.OpenAIEvents });
+    const self = this;
+    const e = this.emitter;
+    const sender = (type) => (arg) => self.send(type, arg);
+    this.facade = facade('OpenAI.RealtimeAPIClient', {
+      addEventListener(ev, fn) { e.add(ev, fn); },
+      removeEventListener(ev, fn) { e.remove(ev, fn); },
+      sessionUpdate: sender('session.update'),
+      responseCreate: sender('response.create'),
+      conversationItemCreate: sender('conversation.item.create'),
+      conversationItemTruncate: sender('conversation.item.truncate'),
+      responseCancel: sender('response.cancel'),
+      inputAudioBufferClear: sender('input_audio_buffer.clear'),
+      clearMediaBuffer() { self.clearMediaBuffer(); },
+      close() { self.close(); },
+    }, s);
+    s.units.set(this.facade, this);
+  }
+
+  get cfg() { return this.s.cfg; }
+
+  later(ms, fn) {
+    const t = this.s.sched.after(ms, () => {
+      this.tasks.delete(t);
+      if (this.closed) return;
+      fn();
+    });
+    this.tasks.add(t);
+    return t;
+  }
+
+  /** Emit a GA server event `ms` from now, as OpenAI.RealtimeAPIEvents.<Name>. */
+  emitServer(ms, payload, after) {
+    return this.later(ms, () => {
+      const p = { event_id: makeId('event_'), ...payload };
+      this.s.rtServerEvents.push({ t_ms: this.s.now, ...clone(p) });
+      if (after) after();
+      const name = N.SERVER_TYPE_TO_EVENT[p.type] || 'Unknown';
+      const ev = N.RealtimeAPIEvents[name];
+      this.s.fire(this.emitter, ev, { name: ev, client: this.facade, data: { payload: this.s.toCtx(p) } });
+    });
+  }
+
+  emitMedia(ms, key, extra) {
+    return this.later(ms, () => {
+      const ev = N.OpenAIEvents[key];
+      this.s.fire(this.emitter, ev, { name: ev, client: this.facade, tag: '', ...extra });
+    });
+  }
+
+  error(code, message, param, clientEventId) {
+    this.s.event('realtime', { action: 'error', code, message });
+    this.emitServer(this.cfg.realtimeEventMs, {
+      type: 'error',
+      error: { type: 'invalid_request_error', code, message, param: param || null, event_id: clientEventId || null },
+    });
+  }
+
+  // ------------------------------------------------------------ client events
+  send(type, arg) {
+    const s = this.s;
+    const ev = isPlainObject(arg) ? { ...clone(arg), type } : { type };
+    if (arg !== undefined && !isPlainObject(arg)) {
+      s.warn('realtime_bad_argument', `${type}: the sender takes an object (the client event without its type)`);
+    } else if (isPlainObject(arg) && 'type' in arg) {
+      s.warn('realtime_type_key', `${type}: senders take the client event WITHOUT "type"; it was overwritten`);
+    }
+    if (!this.connected) {
+      s.violation('realtime_not_connected', `${type} sent before createRealtimeAPIClient() resolved`);
+      return;
+    }
+    if (this.closed) {
+      s.event('realtime', { action: 'send_after_close', type });
+      s.warn('realtime_send_after_close', `${type} sent on a closed Realtime client: dropped`);
+      return;
+    }
+    s.rtClientEvents.push(ev);
+    s.event('realtime_send', { type });
+    const a = isPlainObject(arg) ? clone(arg) : {};
+    // The server sees the event after the events it already emitted at this
+    // instant (e.g. response.done right after response.output_item.done), as
+    // over a real socket: processing is a separate task, in send order.
+    this.later(this.cfg.realtimeClientLatencyMs, () => {
+      switch (type) {
+        case 'session.update': return this.onSessionUpdate(a);
+        case 'response.create': return this.onResponseCreate(a);
+        case 'conversation.item.create': return this.onItemCreate(a);
+        case 'conversation.item.truncate': return this.onItemTruncate(a);
+        case 'response.cancel': return this.onResponseCancel(a);
+        default: return undefined;
+      }
+    });
+  }
+
+  validateSession(sess) {
+    if (!isPlainObject(sess)) return ['missing_required_parameter', "Missing required parameter: 'session'.", 'session'];
+    if (sess.type === undefined) return ['missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type'];
+    if (sess.type !== 'realtime') {
+      return ['invalid_value', `Invalid value: '${sess.type}'. This emulator supports session.type 'realtime'.`, 'session.type'];
+    }
+    for (const k of Object.keys(sess)) {
+      if (BETA_SESSION_KEYS.has(k)) {
+        return ['unknown_parameter', `Unknown parameter: 'session.${k}'. (a beta Realtime key; the GA shape nests it under session.audio)`, `session.${k}`];
+      }
+      if (!GA_SESSION_KEYS.has(k)) return ['unknown_parameter', `Unknown parameter: 'session.${k}'.`, `session.${k}`];
+    }
+    if (sess.output_modalities !== undefined) {
+      const om = sess.output_modalities;
+      if (!Array.isArray(om) || om.length !== 1 || !['audio', 'text'].includes(om[0])) {
+        return ['invalid_value', "session.output_modalities must be ['audio'] or ['text'].", 'session.output_modalities'];
+      }
+    }
+    const audio = sess.audio;
+    if (audio !== undefined) {
+      if (!isPlainObject(audio)) return ['invalid_type', 'session.audio must be an object.', 'session.audio'];
+      for (const k of Object.keys(audio)) if (!['input', 'output'].includes(k)) return ['unknown_parameter', `Unknown parameter: 'session.audio.${k}'.`, `session.audio.${k}`];
+      for (const dir of ['input', 'output']) {
+        const f = audio[dir] && audio[dir].format;
+        if (f !== undefined && f !== null) {
+          if (!isPlainObject(f) || !FORMAT_TYPES.has(f.type)) {
+            return ['invalid_value', `session.audio.${dir}.format.type must be one of ${[...FORMAT_TYPES].join(', ')}.`, `session.audio.${dir}.format.type`];
+          }
+          if (f.type === 'audio/pcm' && f.rate !== undefined && f.rate !== 24000) {
+            return ['invalid_value', 'audio/pcm supports rate 24000 only.', `session.audio.${dir}.format.rate`];
+          }
+        }
+      }
+      const td = audio.input && audio.input.turn_detection;
+      if (td !== undefined && td !== null) {
+        if (!isPlainObject(td) || !['server_vad', 'semantic_vad'].includes(td.type)) {
+          return ['invalid_value', "turn_detection.type must be 'server_vad' or 'semantic_vad'.", 'session.audio.input.turn_detection.type'];
+        }
+      }
+      const voice = audio.output && audio.output.voice;
+      if (voice !== undefined) {
+        if (typeof voice !== 'string' || !N.REALTIME_VOICES.includes(voice)) {
+          return ['invalid_value', `Invalid voice '${voice}'. Supported: ${N.REALTIME_VOICES.join(', ')}.`, 'session.audio.output.voice'];
+        }
+        if (this.audioProduced && voice !== this.session.audio.output.voice) {
+          return ['cannot_update_voice', 'Cannot update a conversation\'s voice if assistant audio is present.', 'session.audio.output.voice'];
+        }
+      }
+      const tr = audio.input && audio.input.transcription;
+      if (tr !== undefined && tr !== null && (!isPlainObject(tr) || typeof tr.model !== 'string')) {
+        return ['invalid_value', 'session.audio.input.transcription.model is required.', 'session.audio.input.transcription.model'];
+      }
+    }
+    if (sess.tools !== undefined) {
+      if (!Array.isArray(sess.tools)) return ['invalid_type', 'session.tools must be an array.', 'session.tools'];
+      for (let i = 0; i < sess.tools.length; i += 1) {
+        const t = sess.tools[i];
+        if (!isPlainObject(t) || !['function', 'mcp'].includes(t.type)) return ['invalid_value', `session.tools[${i}].type must be 'function'.`, `session.tools[${i}].type`];
+        if (t.type === 'function' && (typeof t.name !== 'string' || !t.name)) return ['missing_required_parameter', `session.tools[${i}].name is required.`, `session.tools[${i}].name`];
+      }
+    }
+    const err = this.validateToolChoice(sess.tool_choice, sess.tools !== undefined ? sess.tools : this.session.tools, 'session.tool_choice');
+    if (err) return err;
+    if (sess.max_output_tokens !== undefined && sess.max_output_tokens !== 'inf' &&
+        !(Number.isInteger(sess.max_output_tokens) && sess.max_output_tokens >= 1 && sess.max_output_tokens <= 4096)) {
+      return ['invalid_value', "max_output_tokens must be 1..4096 or 'inf'.", 'session.max_output_tokens'];
+    }
+    return null;
+  }
+
+  validateToolChoice(tc, tools, param) {
+    if (tc === undefined) return null;
+    if (['auto', 'none', 'required'].includes(tc)) return null;
+    if (isPlainObject(tc) && tc.type === 'function' && typeof tc.name === 'string') {
+      if (!(tools || []).some((t) => t.type === 'function' && t.name === tc.name)) {
+        return ['invalid_value', `tool_choice names function '${tc.name}' which is not in tools.`, param];
+      }
+      return null;
+    }
+    return ['invalid_value', "tool_choice must be 'auto', 'none', 'required' or {type: 'function', name}.", param];
+  }
+
+  onSessionUpdate(a) {
+    const err = this.validateSession(a.session);
+    if (err) { this.error(...err); return; }
+    this.session = deepMerge(this.session, clone(a.session));
+    if (a.session.tools !== undefined) this.session.tools = clone(a.session.tools);
+    this.s.event('realtime', { action: 'session_updated', tools: (this.session.tools || []).map((t) => t.name) });
+    this.emitServer(this.cfg.realtimeEventMs, { type: 'session.updated', session: clone(this.session) });
+  }
+
+  onResponseCreate(a) {
+    const r = a.response === undefined ? {} : a.response;
+    if (!isPlainObject(r)) { this.error('invalid_type', 'response must be an object.', 'response'); return; }
+    for (const k of Object.keys(r)) {
+      if (!RESPONSE_KEYS.has(k)) { this.error('unknown_parameter', `Unknown parameter: 'response.${k}'.`, `response.${k}`); return; }
+    }
+    for (const k of Object.keys(a)) {
+      if (!['response', 'event_id'].includes(k)) { this.error('unknown_parameter', `Unknown parameter: '${k}'.`, k); return; }
+    }
+    const err = this.validateToolChoice(r.tool_choice, r.tools !== undefined ? r.tools : this.session.tools, 'response.tool_choice');
+    if (err) { this.error(...err); return; }
+    this.startResponse(r, 'client');
+  }
+
+  onItemCreate(a) {
+    const item = a.item;
+    if (!isPlainObject(item)) { this.error('missing_required_parameter', "Missing required parameter: 'item'.", 'item'); return; }
+    if (!['message', 'function_call', 'function_call_output'].includes(item.type)) {
+      this.error('invalid_value', `Invalid value: '${item.type}'. Supported item types: message, function_call, function_call_output.`, 'item.type');
+      return;
+    }
+    if (item.type === 'function_call_output') {
+      if (typeof item.output !== 'string') { this.error('invalid_type', 'item.output must be a string.', 'item.output'); return; }
+      const call = this.items.find((i) => i.type === 'function_call' && i.call_id === item.call_id);
+      if (!call) { this.error('invalid_value', `Tool call ID '${item.call_id}' not found in conversation.`, 'item.call_id'); return; }
+    }
+    if (item.type === 'message' && !['user', 'assistant', 'system'].includes(item.role)) {
+      this.error('invalid_value', "item.role must be 'user', 'assistant' or 'system'.", 'item.role');
+      return;
+    }
+    this.items.push({ id: item.id || makeId('item_'), ...clone(item) });
+  }
+
+  onItemTruncate(a) {
+    if (!this.items.some((i) => i.id === a.item_id && i.type === 'message' && i.role === 'assistant')) {
+      this.error('invalid_value', `Item '${a.item_id}' is not an assistant message in the conversation.`, 'item_id');
+    }
+  }
+
+  onResponseCancel(a) {
+    if (!this.active || (a.response_id && a.response_id !== this.active.id)) {
+      this.error('response_cancel_not_active', 'Cancellation failed: no active response found.', null);
+      return;
+    }
+    this.cancelResponse('client_cancelled');
+  }
+
+  // ------------------------------------------------------------ model turns
+  startResponse(params, origin) {
+    const s = this.s;
+    if (this.active) {
+      if (origin === 'client') {
+        this.error('conversation_already_has_active_response',
+          `Conversation already has an active response in progress: ${this.active.id}. ` +
+          'Wait until the response is finished before creating a new one.', null);
+      } else {
+        s.event('realtime', { action: 'vad_response_skipped', message: 'a response is already active' });
+      }
+      return;
+    }
+    this.responses += 1;
+    const r = { id: makeId('resp_'), origin, tasks: [], status: 'in_progress', params };
+    this.active = r;
+    const decision = this.decide(params);
+    s.event('realtime', { action: 'response_start', origin, response_id: r.id, decision: decision.kind, ...(decision.name ? { function: decision.name } : {}) });
+    this.emitServer(this.cfg.realtimeEventMs, { type: 'response.created', response: this.responseObj(r, 'in_progress', []) });
+    if (decision.kind === 'function') this.planFunctionCall(r, decision.name, decision.tool);
+    else this.planSpeech(r, params);
+  }
+
+  responseObj(r, status, output, details) {
+    return {
+      object: 'realtime.response', id: r.id, status, status_details: details || null, output,
+      conversation_id: 'conv_emulated', output_modalities: ['audio'], max_output_tokens: 'inf',
+      audio: { output: { format: clone(this.session.audio.output.format), voice: this.session.audio.output.voice } },
+      usage: null, metadata: null,
+    };
+  }
+
+  decide(params) {
+    const tools = ((params.tools !== undefined ? params.tools : this.session.tools) || []).filter((t) => t.type === 'function');
+    const tc = params.tool_choice !== undefined ? params.tool_choice : (this.session.tool_choice || 'auto');
+    const operatorSpoke = this.pendingOperator.length > 0;
+    const last = this.items[this.items.length - 1];
+    const heard = this.pendingOperator.join(' ');
+    if (operatorSpoke) this.lastOperatorText = heard;
+    this.pendingOperator = [];
+    const byName = (n) => tools.find((t) => t.name === n);
+    if (tc === 'none' || tools.length === 0) return { kind: 'speak' };
+    if (isPlainObject(tc)) return { kind: 'function', name: tc.name, tool: byName(tc.name) };
+    if (last && last.type === 'function_call_output' && !operatorSpoke) return { kind: 'speak' };
+    if (byName('get_reply')) {
+      return operatorSpoke ? { kind: 'function', name: 'get_reply', tool: byName('get_reply') } : { kind: 'speak' };
+    }
+    if (byName('end_call')) {
+      if (operatorSpoke && GOODBYE_RE.test(this.lastOperatorText)) return { kind: 'function', name: 'end_call', tool: byName('end_call') };
+      return { kind: 'speak' };
+    }
+    if (tc === 'required') return { kind: 'function', name: tools[0].name, tool: tools[0] };
+    return { kind: 'speak' };
+  }
+
+  functionArgs(name, tool) {
+    const over = (this.cfg.realtime.functionArgs || {})[name] || {};
+    const props = (tool && tool.parameters && tool.parameters.properties) || {};
+    const out = {};
+    for (const [k, p] of Object.entries(props)) {
+      if (k in over) { out[k] = over[k]; continue; }
+      const type = Array.isArray(p.type) ? p.type[0] : p.type;
+      if (Array.isArray(p.enum) && p.enum.length) out[k] = p.enum[0];
+      else if (type === 'string') {
+        if (/text|utter|transcript|message|speech|said|phrase|question|input|query|operator|client|user/i.test(k)) out[k] = this.lastOperatorText;
+        else if (/reason/i.test(k)) out[k] = GOODBYE_RE.test(this.lastOperatorText) ? 'goodbye' : 'emulated';
+        else out[k] = 'emulated';
+      } else if (type === 'number' || type === 'integer') out[k] = 0;
+      else if (type === 'boolean') out[k] = false;
+      else if (type === 'array') out[k] = [];
+      else if (type === 'object') out[k] = {};
+    }
+    return { ...out, ...over };
+  }
+
+  planFunctionCall(r, name, tool) {
+    const t = this.cfg.realtimeFunctionCallMs;
+    const callId = makeId('call_');
+    const itemId = makeId('item_');
+    const args = JSON.stringify(this.functionArgs(name, tool));
+    const item = { id: itemId, type: 'function_call', status: 'completed', name, call_id: callId, arguments: args };
+    r.tasks.push(this.emitServer(t, {
+      type: 'response.function_call_arguments.done', response_id: r.id, item_id: itemId, output_index: 0, call_id: callId, name, arguments: args,
+    }, () => { this.items.push(clone(item)); this.s.event('realtime', { action: 'function_call', name, arguments: args }); }));
+    r.tasks.push(this.emitServer(t, { type: 'response.output_item.done', response_id: r.id, output_index: 0, item: clone(item) }));
+    r.tasks.push(this.emitServer(t, { type: 'response.done', response: this.responseObj(r, 'completed', [clone(item)]) },
+      () => { if (this.active === r) this.active = null; }));
+  }
+
+  chooseSpeech(params) {
+    const cfg = this.cfg;
+    const v = verbatim(params.instructions);
+    if (v) return v;
+    const q = quotedLines(params.instructions);
+    if (q.length) return q[0];
+    const last = this.items[this.items.length - 1];
+    if (last && last.type === 'function_call_output') {
+      const fc = this.items.find((i) => i.type === 'function_call' && i.call_id === last.call_id);
+      const fname = fc ? fc.name : '';
+      let parsed = null;
+      try { parsed = JSON.parse(last.output); } catch (e) { parsed = null; }
+      if (isPlainObject(parsed)) {
+        for (const k of ['reply', 'text', 'say', 'message', 'answer', 'speech']) if (typeof parsed[k] === 'string' && parsed[k]) return parsed[k];
+      }
+      if (fname === 'end_call') return cfg.realtime.goodbyeLine || 'До свидания!';
+      if (typeof parsed === 'string' && parsed) return parsed;
+      if (parsed === null && last.output && last.output.length < 500) return last.output;
+    }
+    const pure = quotedLines(this.session.instructions);
+    if (this.pureIdx < pure.length) return pure[this.pureIdx++];
+    const canned = cfg.realtime.cannedLines || CANNED;
+    return canned[this.cannedIdx++ % canned.length];
+  }
+
+  planSpeech(r, params) {
+    const cfg = this.cfg;
+    const faults = cfg.faults;
+    let text = this.chooseSpeech(params);
+    this.spokenResponses += 1;
+    if (faults.realtimeDeviateAtResponse === this.spokenResponses) {
+      text = faults.realtimeDeviateText || 'Извините, не расслышала. Повторите, пожалуйста?';
+      this.s.event('fault', { fault: 'realtime_deviate', response_id: r.id });
+    }
+    const dur = Math.max(600, Math.round(text.length * cfg.realtimeMsPerChar));
+    const first = cfg.realtimeFirstAudioMs;
+    const gen = Math.max(1, Math.round(dur * cfg.realtimeGenerationRatio));
+    const itemId = makeId('item_');
+    r.speech = { text, dur, itemId, firstAt: this.s.now + first, genEndAt: this.s.now + first + gen, audio: null };
+    r.tasks.push(this.later(first, () => {
+      r.speech.audio = { r, text, dur, item: null };
+      this.enqueueAudio(r.speech.audio);
+    }));
+    const item = { id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: text }] };
+    const base = { response_id: r.id, item_id: itemId, output_index: 0, content_index: 0 };
+    r.tasks.push(this.emitServer(first + gen, { type: 'response.output_audio.done', ...base }));
+    r.tasks.push(this.emitServer(first + gen, { type: 'response.output_audio_transcript.done', ...base, transcript: text }));
+    r.tasks.push(this.emitServer(first + gen, { type: 'response.output_item.done', response_id: r.id, output_index: 0, item: clone(item) },
+      () => { this.items.push(clone(item)); }));
+    r.tasks.push(this.emitServer(first + gen, { type: 'response.done', response: this.responseObj(r, 'completed', [clone(item)]) },
+      () => { if (this.active === r) this.active = null; }));
+  }
+
+  cancelResponse(reason) {
+    const r = this.active;
+    if (!r) return;
+    this.active = null;
+    for (const t of r.tasks) this.s.sched.cancel(t);
+    this.s.event('realtime', { action: 'response_cancelled', response_id: r.id, reason });
+    if (r.speech) {
+      const sp = r.speech;
+      const now = this.s.now;
+      const frac = Math.max(0, Math.min(1, (now - sp.firstAt) / Math.max(1, sp.genEndAt - sp.firstAt)));
+      if (now < sp.firstAt || frac === 0) {
+        if (sp.audio) this.audioQueue = this.audioQueue.filter((a) => a !== sp.audio);
+      } else if (sp.audio) {
+        const newDur = Math.max(1, Math.round(sp.dur * frac));
+        sp.audio.dur = newDur;
+        if (this.playing && this.playing.audio === sp.audio) this.reschedulePlaying(this.playing.start + newDur);
+      }
+    }
+    this.emitServer(this.cfg.realtimeEventMs, {
+      type: 'response.done', response: this.responseObj(r, 'cancelled', [], { type: 'cancelled', reason }),
+    });
+  }
+
+  // ------------------------------------------------------------ audio to the call
+  linkCallInput(call) { this.inputCalls.add(call); }
+
+  unlinkCallInput(call) { this.inputCalls.delete(call); }
+
+  linkCallOutput(call) { this.outputCalls.add(call); }
+
+  enqueueAudio(a) {
+    this.audioQueue.push(a);
+    this.audioProduced = true;
+    if (!this.playing) this.playNext();
+  }
+
+  playNext() {
+    const a = this.audioQueue.shift();
+    if (!a) {
+      this.playing = null;
+      this.mediaEndTask = this.later(this.cfg.realtimeMediaEndedAfterMs, () => {
+        this.mediaEndTask = null;
+        if (this.playing || !this.mediaActive) return;
+        this.mediaActive = false;
+        this.emitMedia(0, 'WebSocketMediaEnded', { mediaInfo: {} });
+      });
+      return;
+    }
+    if (this.mediaEndTask) { this.s.sched.cancel(this.mediaEndTask); this.mediaEndTask = null; }
+    if (!this.mediaActive) {
+      this.mediaActive = true;
+      this.emitMedia(0, 'WebSocketMediaStarted', { encoding: 'PCM16' });
+    }
+    const p = { audio: a, start: this.s.now, utts: new Map(), task: null };
+    this.playing = p;
+    for (const c of this.outputCalls) {
+      if (c.state === 'connected') p.utts.set(c, c.botStart('realtime', a.text, a.dur));
+    }
+    if (p.utts.size === 0) this.s.event('bot', { action: 'realtime_audio_unrouted', text: a.text });
+    p.task = this.later(a.dur, () => this.finishPlaying(false));
+  }
+
+  reschedulePlaying(endAt) {
+    const p = this.playing;
+    if (!p) return;
+    this.s.sched.cancel(p.task);
+    p.task = this.later(Math.max(0, endAt - this.s.now), () => this.finishPlaying(false));
+    for (const u of p.utts.values()) u.plannedEnd = endAt;
+  }
+
+  finishPlaying(cut, via) {
+    const p = this.playing;
+    if (!p) return;
+    this.s.sched.cancel(p.task);
+    for (const [c, u] of p.utts) c.botEnd(u, { cut, via });
+    this.playing = null;
+    if (!cut) this.playNext();
+  }
+
+  clearMediaBuffer() {
+    const s = this.s;
+    s.event('api', { api: 'client.clearMediaBuffer', playing: Boolean(this.playing) });
+    this.audioQueue = [];
+    if (this.playing) {
+      this.finishPlaying(true, 'clearMediaBuffer');
+      this.playNext();
+    }
+  }
+
+  // ------------------------------------------------------------ operator speech
+  onOperatorSpeech(utt) {
+    if (!this.connected || this.closed) return;
+    const s = this.s;
+    const cfg = this.cfg;
+    const td = this.session.audio.input.turn_detection;
+    if (!td) {
+      s.event('realtime', { action: 'speech_not_detected', message: 'turn_detection is null: no VAD events' });
+      return;
+    }
+    const itemId = makeId('item_');
+    const rel = (t) => Math.max(0, t - s.now);
+    const audioMs = (t) => Math.max(0, t - (this.linkedAt || 0));
+    this.later(rel(utt.start + cfg.realtimeVadStartMs), () => {
+      if (td.interrupt_response !== false && this.active) this.cancelResponse('turn_detected');
+    });
+    this.emitServer(rel(utt.start + cfg.realtimeVadStartMs), {
+      type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs(utt.start), item_id: itemId,
+    });
+    const stopAt = utt.end + (td.silence_duration_ms !== undefined ? td.silence_duration_ms : 500);
+    this.later(rel(stopAt), () => {
+      this.operatorTurns += 1;
+      this.pendingOperator.push(utt.asrText);
+      this.items.push({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: utt.asrText }] });
+      const fault = cfg.faults;
+      this.emitServer(0, { type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioMs(utt.end), item_id: itemId });
+      if (fault.realtimeCloseAtTurn && fault.realtimeCloseAtTurn === this.operatorTurns) {
+        s.event('fault', { fault: 'realtime_socket_close', turn: this.operatorTurns });
+        this.later(1, () => this.socketClosed({
+          code: fault.realtimeCloseCode || 1006,
+          reason: fault.realtimeCloseReason || 'emulated socket drop',
+          wasClean: Boolean(fault.realtimeCloseWasClean),
+        }));
+        return;
+      }
+      const tr = this.session.audio.input.transcription;
+      if (tr) {
+        this.emitServer(cfg.realtimeTranscriptionMs, {
+          type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: utt.asrText,
+        });
+      }
+      if (td.create_response !== false) this.later(20, () => this.startResponse({}, 'vad'));
+    });
+  }
+
+  // ------------------------------------------------------------ closing
+  stopAll(via) {
+    for (const t of this.tasks) this.s.sched.cancel(t);
+    this.tasks.clear();
+    this.audioQueue = [];
+    if (this.playing) this.finishPlaying(true, via);
+    this.active = null;
+  }
+
+  socketClosed(ev) {
+    const s = this.s;
+    if (this.closed) return;
+    this.stopAll('socket closed');
+    this.closed = true;
+    s.event('realtime', { action: 'socket_closed', ...ev });
+    const cb = this.params.onWebSocketClose;
+    if (typeof cb === 'function') {
+      s.sched.after(0, () => s.invoke('onWebSocketClose', cb, s.toCtx(ev)));
+    } else {
+      s.warn('no_onWebSocketClose', 'the Realtime socket closed and the scenario passed no onWebSocketClose: it is never told');
+    }
+  }
+
+  close() {
+    if (this.closed) return;
+    this.s.event('api', { api: 'client.close' });
+    this.stopAll('client.close');
+    this.closed = true;
+  }
+
+  onCallEnded(call) {
+    this.inputCalls.delete(call);
+    this.outputCalls.delete(call);
+  }
+
+  endBySession() {
+    if (!this.closed && this.connected) {
+      this.s.warn('realtime_not_closed', 'session ended with the Realtime client still open (call client.close() on every way out)');
+    }
+    this.stopAll('session ended');
+    this.closed = true;
+  }
+}
+
+module.exports = { makeNamespace, RealtimeClient, quotedLines, verbatim };
