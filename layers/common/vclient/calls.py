@@ -20,7 +20,7 @@ from vclient.errors import (
     VoximplantUnavailable,
 )
 from vclient.models import CallRecord, StartCallRequest, StartCallResponse
-from vclient.observability import logger, mask_number, metrics
+from vclient.observability import logger, mask_number, metrics, tracer
 from vclient.routing import EngineRoute, Routing, parse_routing
 from vclient.settings import StartCallSettings
 from vclient.store import CallsRepository
@@ -109,13 +109,14 @@ class CallStarter:
         )
 
         try:
-            result = vox.start_scenarios(
-                script_custom_data=custom_data,
-                rule_id=route.rule_id,
-                rule_name=route.rule_name,
-                application_name=route.application_name,
-                application_id=route.application_id,
-            )
+            with tracer.provider.in_subsegment("## voximplant.StartScenarios"):
+                result = vox.start_scenarios(
+                    script_custom_data=custom_data,
+                    rule_id=route.rule_id,
+                    rule_name=route.rule_name,
+                    application_name=route.application_name,
+                    application_id=route.application_id,
+                )
         except VoximplantError as exc:
             raise self._failed(call_id, engine, exc) from None
 
