@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help install test unit lint template-check build demo up bench clean
+.PHONY: help install test unit node-test lint template-check build demo up bench clean
 
 help:
 	@echo "make demo   start the local stack and place one call per engine"
@@ -16,11 +16,14 @@ help:
 	@echo "make up     the local stack (moto + local API + fake Voximplant) until Ctrl-C"
 	@echo "make bench  cold-start benchmark"
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml dev/emulator/node_modules/.installed
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q uv==0.13.9
 	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.txt
-	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	echo "$(abspath layers/common)" > $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/vclient.pth
+	echo "$(abspath dev)" >> $$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/vclient.pth
+	printf '#!/bin/sh\nexec "$$(dirname "$$0")/python" -m vclient_dev.cli "$$@"\n' > $(VENV)/bin/vclient
+	chmod +x $(VENV)/bin/vclient
 	touch $@
 
 $(TOOLS)/.installed: requirements-tools.txt
@@ -34,11 +37,20 @@ install: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected nothing: that is a failure here, said in words.
 unit: $(VENV)/.installed
 	$(PY) -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+dev/emulator/node_modules/.installed: dev/emulator/package.json dev/emulator/package-lock.json
+	npm ci --prefix dev/emulator --no-audit --no-fund --silent
+	touch $@
+
+# The VoxEngine emulator's own tests and the scenarios run in it (node's built-in runner).
+node-test: dev/emulator/node_modules/.installed
+	node --test dev/emulator/test/ $(wildcard voximplant/test/)
 
 template-check: $(TOOLS)/.installed
 	$(TOOLS)/bin/cfn-lint template.yaml
@@ -47,7 +59,7 @@ template-check: $(TOOLS)/.installed
 build: $(TOOLS)/.installed
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" $(TOOLS)/bin/sam build --template template.yaml --build-dir .aws-sam/build
 
-test: lint unit template-check build
+test: lint node-test unit template-check build
 
 up: $(VENV)/.installed
 	$(PY) -m vclient_dev.local_stack
@@ -59,4 +71,4 @@ bench: $(VENV)/.installed
 	$(PY) -m vclient_dev.bench
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .aws-sam
+	rm -rf $(VENV) $(TOOLS) .aws-sam dev/emulator/node_modules

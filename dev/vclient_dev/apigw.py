@@ -163,7 +163,7 @@ class LocalApiGateway:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -68,7 +68,7 @@ class FakeVoximplant:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> None:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

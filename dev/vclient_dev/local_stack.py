@@ -278,8 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the local stack until Ctrl-C.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--no-env-file", action="store_true", help="ignore .env (overrides for the handlers)"
+    )
     args = parser.parse_args(argv)
-    stack = LocalStack(port=args.port, host=args.host)
+    stack = LocalStack(
+        port=args.port, host=args.host, env_file=None if args.no_env_file else ROOT / ".env"
+    )
     try:
         stack.start()
     except OSError as exc:

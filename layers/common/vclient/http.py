@@ -49,7 +49,7 @@ def validation_error(exc: RequestValidationError) -> ApiError:
     if first["field"] is None and first.get("type") in ("model_attributes_type", "dict_type"):
         first = {**first, "message": "The request body must be a JSON object"}
     field = first["field"]
-    message = f"{field}: {first['message']}" if field else first["message"]
+    message = f"{field}: {first['message']}" if field else str(first["message"])
     return ValidationFailed(message, field=field, errors=details)
 
 
