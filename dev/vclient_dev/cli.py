@@ -1,9 +1,9 @@
 """The ``vclient`` command (dev tooling): local stack, demo, persona checks.
 
-    vclient up                     the local stack until Ctrl-C (same as ``make up``)
-    vclient demo                   one call per engine on a local stack, then a summary
-    vclient persona check FILE     validate a persona file; exit 1 with the error if invalid
-    vclient persona list           the bundled personas
+vclient up                     the local stack until Ctrl-C (same as ``make up``)
+vclient demo                   one call per engine on a local stack, then a summary
+vclient persona check FILE     validate a persona file; exit 1 with the error if invalid
+vclient persona list           the bundled personas
 """
 
 from __future__ import annotations
