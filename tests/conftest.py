@@ -85,7 +85,9 @@ def aws(service_account: tuple[dict[str, Any], str], fake_vox: Any) -> Iterator[
 
     with mock_aws():
         clients = {n: boto3.client(n) for n in ("dynamodb", "ssm", "secretsmanager")}
-        done = provision(load_template(), clients, service_account[0])
+        # The template's defaults, as a fresh deployment has them (plus the required caller id).
+        parameters = {"DefaultCallerId": "+74950000000", "AllowedPrefixes": "+7,+44"}
+        done = provision(load_template(), clients, service_account[0], parameters)
         for route in done.engine_routes.values():
             fake_vox.add_rule(route["rule_name"], route["application_name"], route["scenario_name"])
         params.clear_caches()
@@ -143,6 +145,37 @@ def function_env(aws: Any, fake_vox: Any) -> dict[str, dict[str, str]]:
     specs = function_specs(
         load_template(),
         {**aws.done.names, **aws.done.secret_arns},
-        {"VOX_API_URL": f"{fake_vox.url}/platform_api", "CONFIG_MAX_AGE_S": "0"},
+        {
+            "VOX_API_URL": f"{fake_vox.url}/platform_api",
+            "CONFIG_MAX_AGE_S": "0",
+            # Any OpenAI request a test lets through goes to loopback, never to the internet.
+            "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        },
     )
     return {name: spec.env for name, spec in specs.items()}
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[Any]:
+    from vclient_dev.fake_openai import FakeOpenAI
+
+    fake = FakeOpenAI().start()
+    yield fake
+    fake.stop()
+
+
+def set_openai_key(aws: Any, key: str) -> None:
+    """Puts an OpenAI key in the stack's secret (empty = the scripted responder)."""
+    aws.clients["secretsmanager"].put_secret_value(
+        SecretId=aws.done.secret_arns["OpenAiApiKeySecret"],
+        SecretString=json.dumps({"api_key": key}),
+    )
+
+
+def operator_lines(persona_id: str) -> list[str]:
+    """The bundled operator script's lines for a persona (what a good operator says)."""
+    import yaml
+
+    path = ROOT / "dev" / "vclient_dev" / "operators" / f"{persona_id}.yaml"
+    script = yaml.safe_load(path.read_text())
+    return [line["say"] for line in script["lines"] if "say" in line]

@@ -36,7 +36,12 @@ from vclient_dev.template import (
 STACK_NAME = "vclient-local"
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
-LOCAL_PARAMETERS = {"DefaultCallerId": "+74950000000", "AllowedPrefixes": "+7,+44"}
+LOCAL_PARAMETERS = {
+    "DefaultCallerId": "+74950000000",
+    "AllowedPrefixes": "+7,+44",
+    # No OpenAI here: realtime scenarios read OPENAI_API_KEY from the emulator's VoxEngine secrets.
+    "OpenAiKeyMode": "voximplant_secret",
+}
 #: Environment every handler sees locally (besides the template's own variables).
 LOCAL_ENV = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -90,11 +95,15 @@ def generate_service_account() -> tuple[dict[str, Any], str]:
     return key_json, public_pem
 
 
-def local_resolver(template: dict[str, Any], resources: dict[str, str]) -> Resolver:
+def local_resolver(
+    template: dict[str, Any],
+    resources: dict[str, str],
+    parameters: dict[str, str] | None = None,
+) -> Resolver:
     """Resolves the template's intrinsics with its parameter defaults and local values."""
     refs: dict[str, Any] = {
         **parameter_defaults(template),
-        **LOCAL_PARAMETERS,
+        **(LOCAL_PARAMETERS if parameters is None else parameters),
         "AWS::StackName": STACK_NAME,
         "AWS::Region": REGION,
         "AWS::AccountId": ACCOUNT_ID,
@@ -114,11 +123,15 @@ class Provisioned:
 
 
 def provision(
-    template: dict[str, Any], clients: dict[str, Any], vox_key: dict[str, Any]
+    template: dict[str, Any],
+    clients: dict[str, Any],
+    vox_key: dict[str, Any],
+    parameters: dict[str, str] | None = None,
 ) -> Provisioned:
     """Creates what template.yaml would: tables, secrets and SSM parameters (with defaults).
 
-    ``clients`` holds boto3 clients for dynamodb, ssm and secretsmanager (moto server or mock).
+    ``clients`` holds boto3 clients for dynamodb, ssm and secretsmanager (moto server or mock);
+    ``parameters`` are the template parameter values (default: the local stack's).
     """
     names = {
         logical_id: f"{STACK_NAME}-{logical_id}"
@@ -126,7 +139,7 @@ def provision(
     }
     create_tables(clients["dynamodb"], names, template)
 
-    resolve = local_resolver(template, names)
+    resolve = local_resolver(template, names, parameters)
     arns: dict[str, str] = {}
     for logical_id, props in resources_of(template, "AWS::SecretsManager::Secret").items():
         name = resolve(props["Name"])

@@ -26,7 +26,7 @@ from vclient.observability import logger, metrics, tracer
 from vclient.settings import StartCallSettings
 from vclient.store import CallsRepository
 
-MAX_BODY_BYTES = 16 * 1024
+MAX_BODY_BYTES = 64 * 1024  # room for an inline persona
 IDEMPOTENCY_TTL_S = 24 * 3600
 
 settings = StartCallSettings.from_env(os.environ)

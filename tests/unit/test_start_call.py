@@ -313,7 +313,10 @@ BAD_INPUTS = [
     ({"to": "+79161234567", "persona": 5}, {}, 422, "validation_error", "persona"),
     ({"to": "+79161234567", "extra": 1}, {}, 422, "validation_error", "extra"),
     ({"to": "+79161234567"}, {"Content-Type": "text/plain"}, 415, "unsupported_media_type", None),
-    ({"to": "+79161234567", "persona": "x" * 20000}, {}, 413, "payload_too_large", None),
+    ({"to": "+79161234567", "persona": "x" * 70000}, {}, 413, "payload_too_large", None),
+    ({"to": "+79161234567", "persona": "nobody"}, {}, 422, "validation_error", "persona"),
+    ({"to": "+79161234567", "persona": {"id": "x"}}, {}, 422, "validation_error", None),
+    ({"to": "+79161234567", "persona": ["car_buyer"]}, {}, 422, "validation_error", "persona"),
     ({"to": "+79161234567"}, {"Idempotency-Key": "k" * 200}, 422, "validation_error", None),
 ]
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from vclient import params
 from vclient.errors import (
     ConfigurationError,
@@ -21,7 +23,8 @@ from vclient.errors import (
 )
 from vclient.models import CallRecord, StartCallRequest, StartCallResponse
 from vclient.observability import logger, mask_number, metrics, tracer
-from vclient.routing import EngineRoute, Routing, parse_routing
+from vclient.persona import Persona, bundled_persona_ids, persona_error
+from vclient.routing import EngineRoute, parse_routing
 from vclient.settings import StartCallSettings
 from vclient.store import CallsRepository
 from vclient.tokens import mint_token
@@ -35,10 +38,32 @@ from vclient.voximplant import (
     parse_credentials,
 )
 
+DEFAULT_PERSONA = "car_buyer"
 #: Voximplant documents 200 bytes for script_custom_data.
 CUSTOM_DATA_LIMIT = 200
 #: Ringing (up to 60 s) plus scenario setup before the call's own duration starts.
 DIAL_ALLOWANCE_S = 120
+
+
+def resolve_persona(value: str | dict[str, Any] | None, default_id: str) -> tuple[str, str | None]:
+    """The call's persona: a bundled id (checked), or an inline persona (validated, stored)."""
+    if isinstance(value, dict):
+        try:
+            persona = Persona.model_validate(value)
+        except ValidationError as exc:
+            error = persona_error(exc)
+            field = f"persona.{error.field}" if error.field else "persona"
+            raise ValidationFailed(f"{field}: {error.message}", field=field) from None
+        return persona.id, persona.model_dump_json(exclude_none=True)
+    persona_id = (value or default_id).strip()
+    available = bundled_persona_ids()
+    if persona_id not in available:
+        raise ValidationFailed(
+            f"Unknown persona {persona_id!r}; available: {', '.join(available)}",
+            field="persona",
+            available=available,
+        )
+    return persona_id, None
 
 
 def build_custom_data(call_id: str, api_base: str, token: str) -> str:
@@ -65,14 +90,14 @@ class CallStarter:
     now: Callable[[], float] = time.time
     _vox: tuple[Credentials, VoximplantClient] | None = None
 
-    def routing(self) -> Routing:
+    def start(self, request: StartCallRequest, *, api_base: str) -> StartCallResponse:
         raw = params.parameters_under(
             self.settings.param_prefix, max_age=self.settings.config_max_age_s
         )
-        return parse_routing(raw, self.settings.route_overrides)
-
-    def start(self, request: StartCallRequest, *, api_base: str) -> StartCallResponse:
-        routing = self.routing()
+        routing = parse_routing(raw, self.settings.route_overrides)
+        persona_id, persona_inline = resolve_persona(
+            request.persona, raw.get("default_persona") or DEFAULT_PERSONA
+        )
         engine = request.scenario or routing.default_engine
         route = routing.engines.get(engine)
         if route is None:
@@ -95,6 +120,7 @@ class CallStarter:
         call_id = uuid.uuid4().hex
         token_ttl = routing.max_call_duration_s + DIAL_ALLOWANCE_S + self.settings.token_margin_s
         record = self._new_record(call_id, engine, route, request, caller_id, now, token_ttl)
+        record = record.model_copy(update={"persona": persona_id, "persona_inline": persona_inline})
         signing_key = params.secret_text(
             self.settings.token_secret, max_age=self.settings.secret_max_age_s
         )
@@ -147,7 +173,6 @@ class CallStarter:
             engine=engine,
             rule=route.model_dump(exclude_none=True),
             rule_label=route.label,
-            persona=request.persona,
             to=request.to,
             caller_id=caller_id,
             created_at=_iso(now),

@@ -34,10 +34,21 @@ class StartCallRequest(BaseModel):
 
     to: str = Field(description="Destination in E.164", max_length=16)
     scenario: Engine | None = Field(default=None, description="Engine; default from SSM")
-    persona: str | None = Field(default=None, min_length=1, max_length=64)
+    persona: Any = Field(
+        default=None, description="A bundled persona id, or a whole persona object"
+    )
     caller_id: str | None = Field(default=None, max_length=16)
 
     _to_e164 = field_validator("to")(_e164)
+
+    @field_validator("persona")
+    @classmethod
+    def _persona_shape(cls, value: Any) -> str | dict[str, Any] | None:
+        if value is None or isinstance(value, dict):
+            return value
+        if isinstance(value, str) and 1 <= len(value.strip()) <= 64:
+            return value.strip()
+        raise ValueError("must be a persona id (1 to 64 characters) or a persona object")
 
     @field_validator("caller_id")
     @classmethod
@@ -70,6 +81,8 @@ class CallRecord(BaseModel):
     rule: dict[str, Any]
     rule_label: str
     persona: str | None = None
+    #: An inline persona posted with the call, as compact JSON (bundled personas: None).
+    persona_inline: str | None = None
     to: str
     caller_id: str
     created_at: str

@@ -51,3 +51,32 @@ class StartCallSettings(BaseModel):
             route_overrides={n: env[n].strip() for n in names if env.get(n, "").strip()},
             **{k: v for k, v in optional.items() if v},
         )
+
+
+class DialogSettings(BaseModel):
+    """The dialog function: session payloads and turns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    calls_table: str
+    param_prefix: str = Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")
+    token_secret: str
+    openai_secret: str
+    openai_base_url: str | None = None
+    config_max_age_s: int = Field(default=30, ge=0, le=60)
+    secret_max_age_s: int = Field(default=300, ge=0)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DialogSettings:
+        optional = {
+            "openai_base_url": env.get("OPENAI_BASE_URL"),
+            "config_max_age_s": env.get("CONFIG_MAX_AGE_S"),
+            "secret_max_age_s": env.get("SECRET_MAX_AGE_S"),
+        }
+        return cls(
+            calls_table=env["CALLS_TABLE"],
+            param_prefix=env["PARAM_PREFIX"].rstrip("/"),
+            token_secret=env["TOKEN_SECRET"],
+            openai_secret=env["OPENAI_SECRET"],
+            **{k: v for k, v in optional.items() if v},
+        )

@@ -89,3 +89,122 @@ class CallsRepository:
                 return False
             raise
         return True
+
+
+DIALOG_SK = "DIALOG"
+#: How many past answers stay stored for retried turns.
+KEEP_ANSWERS = 6
+
+
+class TurnClaim:
+    """The outcome of trying to claim turn ``n`` of a call's dialog."""
+
+    def __init__(self, status: str, item: dict[str, Any] | None) -> None:
+        self.status = status  # "claimed" | "done" | "in_progress" | "stale" | "skipped" | "missing"
+        self.item = item
+
+
+class DialogRepository:
+    """The call's dialog item (``sk = "DIALOG"``): engine state, config snapshot, last answers.
+
+    A warm turn costs two writes and no read: the claim (an update that returns the item) and
+    the commit (an update conditioned on the claim), so two concurrent requests for one turn
+    make one LLM call and one state advance.
+    """
+
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+    def _key(self, call_id: str) -> dict[str, Any]:
+        return to_item({"pk": call_id, "sk": DIALOG_SK})
+
+    def create(self, call_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Stores a fresh dialog item, or returns the one already there (session re-fetch)."""
+        item = {"pk": call_id, "sk": DIALOG_SK, "last_turn": 0, "answers": {}, **values}
+        try:
+            self.client.put_item(
+                TableName=self._table,
+                Item=to_item(item),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            existing = self.get(call_id)
+            assert existing is not None
+            return existing
+        return item
+
+    def get(self, call_id: str) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self._table, Key=self._key(call_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return from_item(item) if item else None
+
+    def claim(self, call_id: str, turn: int, *, now_ms: int, lease_ms: int) -> TurnClaim:
+        try:
+            response = self.client.update_item(
+                TableName=self._table,
+                Key=self._key(call_id),
+                UpdateExpression="SET pending_turn = :n, pending_until = :until",
+                ConditionExpression=(
+                    "last_turn = :prev AND (attribute_not_exists(pending_turn) "
+                    "OR pending_turn <> :n OR pending_until < :now)"
+                ),
+                ExpressionAttributeValues=to_item(
+                    {":n": turn, ":prev": turn - 1, ":until": now_ms + lease_ms, ":now": now_ms}
+                ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            old = exc.response.get("Item")
+            if not old:
+                return TurnClaim("missing", None)
+            item = from_item(old)
+            last = int(item.get("last_turn", 0))
+            if turn <= last:
+                return TurnClaim("done" if str(turn) in item.get("answers", {}) else "stale", item)
+            if turn > last + 1:
+                return TurnClaim("skipped", item)
+            return TurnClaim("in_progress", item)
+        return TurnClaim("claimed", from_item(response["Attributes"]))
+
+    def commit(
+        self, call_id: str, turn: int, *, state: dict[str, Any], answer: dict[str, Any]
+    ) -> bool:
+        """Stores the turn's outcome if this request still holds the claim."""
+        names = {"#n": str(turn)}
+        remove = "REMOVE pending_turn, pending_until"
+        old = turn - KEEP_ANSWERS
+        if old >= 1:
+            names["#old"] = str(old)
+            remove += ", answers.#old"
+        try:
+            self.client.update_item(
+                TableName=self._table,
+                Key=self._key(call_id),
+                UpdateExpression=(
+                    f"SET #state = :state, last_turn = :n, answers.#n = :answer {remove}"
+                ),
+                ConditionExpression="pending_turn = :n AND last_turn = :prev",
+                ExpressionAttributeNames={"#state": "state", **names},
+                ExpressionAttributeValues=to_item(
+                    {":state": state, ":n": turn, ":prev": turn - 1, ":answer": answer}
+                ),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

@@ -1,0 +1,60 @@
+"""The scenario-facing dialog API: GET /call/{call_id}/session and POST /call/{call_id}/reply.
+
+Both authenticate with the per-call bearer token minted by POST /call.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from vclient.dialogs import DialogService, ReplyRequest
+from vclient.http import json_response, precheck, public_base_url, register_error_handlers
+from vclient.observability import logger, metrics, tracer
+from vclient.settings import DialogSettings
+from vclient.store import CallsRepository, DialogRepository
+
+MAX_BODY_BYTES = 8 * 1024
+CALL_ID = r"^[0-9a-f]{32}$"
+
+settings = DialogSettings.from_env(os.environ)
+service = DialogService(
+    settings=settings,
+    calls=CallsRepository(settings.calls_table),
+    dialogs=DialogRepository(settings.calls_table),
+)
+
+app = APIGatewayRestResolver(enable_validation=True)
+register_error_handlers(app)
+
+
+@app.get("/call/<call_id>/session")
+def get_session(call_id: Annotated[str, Path(pattern=CALL_ID)]):  # type: ignore[no-untyped-def]
+    logger.append_keys(call_id=call_id)
+    service.authorize(call_id, app.current_event.headers.get("authorization"))
+    return json_response(200, service.session(call_id, public_base_url(app)))
+
+
+@app.post("/call/<call_id>/reply")
+def post_reply(  # type: ignore[no-untyped-def]
+    call_id: Annotated[str, Path(pattern=CALL_ID)], body: Annotated[ReplyRequest, Body()]
+):
+    started = app.context.get("started", time.perf_counter())
+    logger.append_keys(call_id=call_id, turn=body.turn)
+    service.authorize(call_id, app.current_event.headers.get("authorization"))
+    answer = service.reply(call_id, body, started=started)
+    return json_response(200, answer.model_dump(mode="json", exclude_none=True))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    app.append_context(started=time.perf_counter())
+    return precheck(event, MAX_BODY_BYTES) or app.resolve(event, context)
