@@ -14,7 +14,10 @@ import os
 import statistics
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,9 +68,25 @@ def _sample(code: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def cold_start(function: str, runs: int) -> dict[str, float]:
+def compiled_layer_copy() -> Path:
+    """The vclient package as the layer ships it: with unchecked-hash bytecode (see
+    layers/common/Makefile). Third-party packages come from the venv, compiled by uv."""
+    import compileall
+    import py_compile
+    import shutil
+    import tempfile
+
+    target = Path(tempfile.mkdtemp(prefix="vclient-layer-"))
+    shutil.copytree(ROOT / "layers" / "common" / "vclient", target / "vclient")
+    compileall.compile_dir(
+        target, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+    )
+    return target
+
+
+def cold_start(function: str, runs: int, layer: Path) -> dict[str, float]:
     handler_code = _HANDLER.format(
-        layer=str(ROOT / "layers" / "common"),
+        layer=str(layer),
         path=str(ROOT / "functions" / function / "app.py"),
     )
     baseline, handler = [], []
@@ -79,23 +98,151 @@ def cold_start(function: str, runs: int) -> dict[str, float]:
     return {"boto3_ms": base * 1000, "handler_ms": hand * 1000, "ratio": hand / base}
 
 
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
+    """Backend overhead per turn on the local stack with the LLM stubbed at a fixed delay.
+
+    The handlers run in this process, so every AWS call they make goes through botocore here
+    and is counted per request; SSM and Secrets Manager must not appear on a warm turn.
+    """
+    import botocore.client
+    import requests
+
+    from vclient_dev.fake_openai import FakeOpenAI
+    from vclient_dev.local_stack import LocalStack
+
+    calls: Counter[str] = Counter()
+    aws_ms: list[float] = [0.0]
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: Any) -> Any:
+        calls[f"{self.meta.service_model.service_name}.{operation}"] += 1
+        started = time.perf_counter()
+        try:
+            return original(self, operation, params)
+        finally:
+            aws_ms[0] += (time.perf_counter() - started) * 1000
+
+    fake = FakeOpenAI(delay_ms=llm_delay_ms).start()
+    stack = LocalStack(port=0, env_file=None, extra_env={"OPENAI_BASE_URL": fake.url})
+    stack.start()
+    botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
+    overhead: list[float] = []
+    own: list[float] = []
+    http: list[float] = []
+    warm: list[Counter[str]] = []
+    fallbacks = 0
+    try:
+        import boto3
+
+        boto3.client("secretsmanager", endpoint_url=stack.aws_endpoint).put_secret_value(
+            SecretId=stack.secret_arns["OpenAiApiKeySecret"],
+            SecretString=json.dumps({"api_key": "sk-bench"}),
+        )
+        api, key = stack.api.url, stack.api_key
+        while len(overhead) < min_turns:
+            started = requests.post(
+                f"{api}/call", json={"to": "+79161234567"}, headers={"x-api-key": key}, timeout=30
+            )
+            started.raise_for_status()
+            custom = json.loads(stack.vox.requests[-1]["params"]["script_custom_data"])
+            auth = {"Authorization": f"Bearer {custom['tok']}"}
+            base = f"{custom['api']}/call/{custom['id']}"
+            requests.get(f"{base}/session", headers=auth, timeout=30).raise_for_status()
+            for turn in range(1, 100):
+                before = calls.copy()
+                aws_ms[0] = 0.0
+                sent = time.perf_counter()
+                answer = requests.post(
+                    f"{base}/reply",
+                    json={"turn": turn, "text": f"Реплика оператора номер {turn}."},
+                    headers=auth,
+                    timeout=30,
+                ).json()
+                roundtrip = (time.perf_counter() - sent) * 1000
+                used = calls - before
+                overhead.append(answer["backend_ms"] - (answer.get("llm_ms") or 0))
+                llm = answer.get("llm_ms") or 0
+                http.append(roundtrip - llm)
+                own.append(roundtrip - llm - aws_ms[0])
+                fallbacks += bool(answer["fallback"])
+                if turn > 1:
+                    warm.append(used)
+                if answer["end_call"]:
+                    break
+    finally:
+        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+        stack.stop()
+        fake.stop()
+    per_turn = sum(warm, Counter())
+    n = max(len(warm), 1)
+    return {
+        "turns": len(overhead),
+        "llm_delay_ms": llm_delay_ms,
+        "fallbacks": fallbacks,
+        "overhead_p50_ms": _percentile(overhead, 0.50),
+        "overhead_p95_ms": _percentile(overhead, 0.95),
+        "http_p50_ms": _percentile(http, 0.50),
+        "http_p95_ms": _percentile(http, 0.95),
+        "own_code_p50_ms": _percentile(own, 0.50),
+        "own_code_p95_ms": _percentile(own, 0.95),
+        "aws_calls_per_warm_turn": sum(per_turn.values()) / n,
+        "ssm_secrets_calls_per_warm_turn": sum(
+            v for k, v in per_turn.items() if k.startswith(("ssm.", "secretsmanager."))
+        )
+        / n,
+        "warm_turn_calls": {k: v / n for k, v in sorted(per_turn.items())},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--turns", type=int, default=200, help="turns for the overhead figure")
+    parser.add_argument("--llm-delay-ms", type=int, default=300)
     args = parser.parse_args(argv)
     results = {}
     functions = sorted(p.name for p in (ROOT / "functions").iterdir() if (p / "app.py").exists())
+    layer = compiled_layer_copy()
     for function in functions:
-        results[f"cold_start.{function}"] = cold_start(function, args.runs)
+        results[f"cold_start.{function}"] = cold_start(function, args.runs, layer)
+    turns = turn_overhead(args.turns, args.llm_delay_ms)
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({**results, "dialog_turns": turns}, indent=2))
         return 0
     print(f"Cold import+init, median of {args.runs} fresh interpreters (target ratio <= 2.0x)")
     print(f"{'function':<14} {'boto3 ms':>9} {'handler ms':>11} {'ratio':>7}")
     for name, r in results.items():
         function = name.split(".", 1)[1]
         print(f"{function:<14} {r['boto3_ms']:>9.1f} {r['handler_ms']:>11.1f} {r['ratio']:>6.2f}x")
+    print()
+    print(
+        f"Dialog turns on the local stack, LLM stubbed at {turns['llm_delay_ms']} ms "
+        f"({turns['turns']} turns, {turns['fallbacks']} fallbacks)"
+    )
+    print(
+        f"  backend_ms - llm_ms   p50 {turns['overhead_p50_ms']:.0f} ms   "
+        f"p95 {turns['overhead_p95_ms']:.0f} ms   (target p95 <= 15 ms)"
+    )
+    print(
+        f"  HTTP round trip - llm_ms   p50 {turns['http_p50_ms']:.1f} ms   "
+        f"p95 {turns['http_p95_ms']:.1f} ms   (adds the commit write and the local API adapter)"
+    )
+    print(
+        f"  of that, outside DynamoDB (moto over loopback)   p50 {turns['own_code_p50_ms']:.1f} ms"
+        f"   p95 {turns['own_code_p95_ms']:.1f} ms"
+    )
+    calls = ", ".join(f"{k} {v:.2f}" for k, v in turns["warm_turn_calls"].items())
+    print(
+        f"  AWS calls per warm turn {turns['aws_calls_per_warm_turn']:.2f} (target 2), "
+        f"SSM/Secrets {turns['ssm_secrets_calls_per_warm_turn']:.2f} (target 0): {calls}"
+    )
     return 0
 
 

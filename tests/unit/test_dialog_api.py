@@ -460,9 +460,7 @@ def test_inline_persona_is_validated_stored_and_used(
 
     from tests.conftest import ROOT
 
-    raw = yaml.safe_load(
-        (ROOT / "layers/common/vclient/personas/deposit_closing.yaml").read_text()
-    )
+    raw = yaml.safe_load((ROOT / "layers/common/vclient/personas/deposit_closing.yaml").read_text())
     raw["id"] = "my_custom_client"
     raw["opening"] = "Алло, это банк? Я по поводу вклада."
     call = place(start_call, fake_vox, persona=raw)

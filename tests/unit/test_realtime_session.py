@@ -138,7 +138,7 @@ def test_say_exactly_response_is_a_strict_response_create() -> None:
     assert event.response.tool_choice == "none"
     assert event.response.output_modalities == ["audio"]
     assert line in (event.response.instructions or "")
-    assert (event.response.instructions or "").startswith("Say exactly")
+    assert "Say exactly: " in (event.response.instructions or "")
     with pytest.raises(ValueError):
         say_exactly_response("   ")
 

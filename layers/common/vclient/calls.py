@@ -21,9 +21,10 @@ from vclient.errors import (
     VoximplantTimeout,
     VoximplantUnavailable,
 )
-from vclient.models import CallRecord, StartCallRequest, StartCallResponse
+from vclient.models import StartCallRequest, StartCallResponse, start_response
 from vclient.observability import logger, mask_number, metrics, tracer
 from vclient.persona import Persona, bundled_persona_ids, persona_error
+from vclient.records import CallRecord
 from vclient.routing import EngineRoute, parse_routing
 from vclient.settings import StartCallSettings
 from vclient.store import CallsRepository
@@ -155,7 +156,7 @@ class CallStarter:
         self.repo.update(call_id, changes)
         metrics.add_metric(name="CallsStarted", unit="Count", value=1)
         record = record.model_copy(update=changes)
-        return record.to_start_response()
+        return start_response(record)
 
     def _new_record(
         self,

@@ -26,10 +26,10 @@ from vclient.dialog.realtime import (
 )
 from vclient.dialog.responders import OpenAIResponder, ScriptedResponder, openai_client_factory
 from vclient.errors import ApiError, ConfigurationError, Conflict, NotFound
-from vclient.models import CallRecord
 from vclient.observability import logger, metrics
 from vclient.openai_access import ClientSecret, mint_client_secret
 from vclient.persona import Persona, load_bundled
+from vclient.records import CallRecord
 from vclient.settings import DialogSettings
 from vclient.store import CallsRepository, DialogRepository
 
@@ -106,7 +106,8 @@ class DialogService:
             {
                 "engine": record.engine,
                 "persona_id": persona.id,
-                "persona_inline": record.persona_inline,
+                # The whole persona as JSON: a turn never needs YAML or the bundled files.
+                "persona_json": persona.model_dump_json(exclude_none=True),
                 "config": config.model_dump(),
                 "state": state.to_item(),
                 "first_line": first_line,
@@ -130,6 +131,9 @@ class DialogService:
                 "answer_timeout_s": ANSWER_TIMEOUT_S,
             },
             "apology_line": DEFAULT_APOLOGY,
+            # Voximplant TTS voice for lines the platform speaks itself (the apology in every
+            # engine; every line in the dialog engine).
+            "tts_voice": voice,
             "record": True,
         }
         if record.engine in ("dialog", "realtime"):
@@ -303,13 +307,10 @@ def persona_of(record: CallRecord, config: CallConfig) -> Persona:
 
 
 def persona_of_item(item: dict[str, Any]) -> Persona:
-    inline = item.get("persona_inline")
-    if inline:
-        return inline_persona(str(inline))
-    return load_bundled(str(item["persona_id"]))
+    return inline_persona(str(item["persona_json"]))
 
 
 @lru_cache(maxsize=32)
 def inline_persona(text: str) -> Persona:
-    """An inline persona stored with a call (validated when the call was started)."""
+    """A persona stored as JSON (validated before it was stored); parsed once per container."""
     return Persona.model_validate_json(text)

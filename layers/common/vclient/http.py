@@ -7,11 +7,13 @@ name the field. Nothing from an exception's internals is echoed back.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from vclient.errors import (
     ApiError,
@@ -34,9 +36,8 @@ def json_response(
     )
 
 
-def validation_error(exc: RequestValidationError) -> ApiError:
+def validation_error(errors: Sequence[Any]) -> ApiError:
     """Maps Powertools/pydantic request errors to one ``ApiError`` naming the first bad field."""
-    errors = exc.errors()
     details = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
@@ -51,6 +52,21 @@ def validation_error(exc: RequestValidationError) -> ApiError:
     field = first["field"]
     message = f"{field}: {first['message']}" if field else str(first["message"])
     return ValidationFailed(message, field=field, errors=details)
+
+
+def parse_body[Model: BaseModel](body: str | None, model: type[Model]) -> Model:
+    """A JSON body validated by ``model``, with the same errors Powertools validation gives.
+
+    For functions that skip Powertools' OpenAPI validation to keep their cold start short.
+    """
+    try:
+        data = json.loads(body or "")
+    except (json.JSONDecodeError, TypeError):
+        raise InvalidJson("The request body is not valid JSON") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc.errors()) from None
 
 
 def _human(error: dict[str, Any]) -> str:
@@ -72,7 +88,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response:
-        error = validation_error(exc)
+        error = validation_error(exc.errors())
         return json_response(error.status, error.body())
 
     @app.not_found

@@ -1,24 +1,13 @@
-"""API models (what clients send and receive) and the stored call item, mapped explicitly."""
+"""API models of ``POST /call`` (what clients send and receive), mapped from the stored item."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from vclient.routing import E164, Engine
-
-CallStatus = Literal[
-    "starting",
-    "dialing",
-    "ringing",
-    "connected",
-    "completed",
-    "failed",
-    "no_answer",
-    "busy",
-    "rejected",
-]
+from vclient.records import CallRecord
+from vclient.types import E164, CallStatus, Engine
 
 
 def _e164(value: str) -> str:
@@ -70,35 +59,12 @@ class StartCallResponse(BaseModel):
     voximplant: VoximplantRef
 
 
-class CallRecord(BaseModel):
-    """The call's item in the calls table (``pk = call_id``, ``sk = "CALL"``)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    call_id: str
-    status: CallStatus
-    engine: Engine
-    rule: dict[str, Any]
-    rule_label: str
-    persona: str | None = None
-    #: An inline persona posted with the call, as compact JSON (bundled personas: None).
-    persona_inline: str | None = None
-    to: str
-    caller_id: str
-    created_at: str
-    updated_at: str
-    expires_at: int
-    token_expires_at: int
-    vox_call_session_history_id: int | None = None
-    vox_media_session_access_url: str | None = None
-    failure: dict[str, Any] | None = None
-    last_error: str | None = None
-
-    def to_start_response(self) -> StartCallResponse:
-        return StartCallResponse(
-            call_id=self.call_id,
-            engine=self.engine,
-            status=self.status,
-            rule=self.rule_label,
-            voximplant=VoximplantRef(call_session_history_id=self.vox_call_session_history_id),
-        )
+def start_response(record: CallRecord) -> StartCallResponse:
+    """The stored call as the 202 answer to ``POST /call``."""
+    return StartCallResponse(
+        call_id=record.call_id,
+        engine=record.engine,
+        status=record.status,
+        rule=record.rule_label,
+        voximplant=VoximplantRef(call_session_history_id=record.vox_call_session_history_id),
+    )

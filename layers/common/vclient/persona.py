@@ -15,9 +15,10 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -295,6 +296,8 @@ def load_persona(source: str | Path) -> Persona:
 
 
 def _parse(text: str) -> Persona:
+    import yaml  # only YAML sources need it (~12 ms); turns read the persona as JSON
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -348,6 +351,8 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 
 def _line_of(node: yaml.Node, loc: tuple[str | int, ...]) -> int:
+    import yaml
+
     """Walk the composed YAML tree along ``loc``; return the 1-based line of the deepest match."""
     line = node.start_mark.line + 1
     current: yaml.Node = node
@@ -371,6 +376,8 @@ def _line_of(node: yaml.Node, loc: tuple[str | int, ...]) -> int:
 
 
 def _check_duplicate_keys(node: yaml.Node, loc: tuple[str | int, ...]) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:

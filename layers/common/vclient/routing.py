@@ -20,15 +20,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vclient.errors import ConfigurationError
-
-Engine = Literal["dialog", "realtime", "realtime_pure"]
-ENGINES: tuple[Engine, ...] = get_args(Engine)
-E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+from vclient.types import E164, ENGINES, Engine
 
 #: Environment variable → (engine, field of that engine's parameter). The first five are the seed's.
 ENV_OVERRIDES: dict[str, tuple[Engine, str]] = {

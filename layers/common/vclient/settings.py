@@ -10,8 +10,6 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vclient.routing import ENV_APPLICATION_NAME, ENV_OVERRIDES
-
 
 class StartCallSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -41,6 +39,8 @@ class StartCallSettings(BaseModel):
             "retention_days": env.get("RETENTION_DAYS"),
             "vox_deadline_s": env.get("VOX_DEADLINE_S"),
         }
+        from vclient.routing import ENV_APPLICATION_NAME, ENV_OVERRIDES
+
         names = [*ENV_OVERRIDES, ENV_APPLICATION_NAME]
         return cls(
             calls_table=env["CALLS_TABLE"],

@@ -313,8 +313,8 @@ def say_exactly_response(text: str) -> dict[str, Any]:
         "type": "response.create",
         "response": {
             "instructions": (
-                "Say exactly the following text, word for word, in its language, and nothing "
-                f"else: {line}"
+                "Voice the following line word for word, in its language, adding nothing. "
+                f"Say exactly: {line}"
             ),
             "tool_choice": "none",
             "output_modalities": ["audio"],

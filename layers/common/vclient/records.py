@@ -1,0 +1,34 @@
+"""Items stored in the calls table (the API models are mapped from these, never reused)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from vclient.types import CallStatus, Engine
+
+
+class CallRecord(BaseModel):
+    """The call's item in the calls table (``pk = call_id``, ``sk = "CALL"``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    call_id: str
+    status: CallStatus
+    engine: Engine
+    rule: dict[str, Any]
+    rule_label: str
+    persona: str | None = None
+    #: An inline persona posted with the call, as compact JSON (bundled personas: None).
+    persona_inline: str | None = None
+    to: str
+    caller_id: str
+    created_at: str
+    updated_at: str
+    expires_at: int
+    token_expires_at: int
+    vox_call_session_history_id: int | None = None
+    vox_media_session_access_url: str | None = None
+    failure: dict[str, Any] | None = None
+    last_error: str | None = None
