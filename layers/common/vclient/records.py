@@ -32,3 +32,11 @@ class CallRecord(BaseModel):
     vox_media_session_access_url: str | None = None
     failure: dict[str, Any] | None = None
     last_error: str | None = None
+    # Folded in from the scenario's events (vclient.events).
+    connected_at: str | None = None
+    ended_at: str | None = None
+    end_reason: str | None = None
+    hangup_by: str | None = None
+    duration_ms: int | None = None
+    ending: str | None = None
+    recording_url: str | None = None

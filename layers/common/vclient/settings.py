@@ -80,3 +80,22 @@ class DialogSettings(BaseModel):
             openai_secret=env["OPENAI_SECRET"],
             **{k: v for k, v in optional.items() if v},
         )
+
+
+class EventsSettings(BaseModel):
+    """The events function: the scenario's event trail and the call view."""
+
+    model_config = ConfigDict(frozen=True)
+
+    calls_table: str
+    token_secret: str
+    secret_max_age_s: int = Field(default=300, ge=0)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> EventsSettings:
+        optional = {"secret_max_age_s": env.get("SECRET_MAX_AGE_S")}
+        return cls(
+            calls_table=env["CALLS_TABLE"],
+            token_secret=env["TOKEN_SECRET"],
+            **{k: v for k, v in optional.items() if v},
+        )

@@ -208,3 +208,108 @@ class DialogRepository:
                 return False
             raise
         return True
+
+
+EVENT_PREFIX = "EV#"
+
+
+def event_sk(seq: int) -> str:
+    return f"{EVENT_PREFIX}{seq:07d}"
+
+
+class EventsRepository:
+    """Event items (``sk = "EV#<seq>"``) of a call, written in one transaction per batch."""
+
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+    def existing_seqs(self, call_id: str, low: int, high: int) -> set[int]:
+        seqs: set[int] = set()
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": to_item(
+                {":pk": call_id, ":low": event_sk(low), ":high": event_sk(high)}
+            ),
+            "ProjectionExpression": "sk",
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            for item in page.get("Items", []):
+                seqs.add(int(item["sk"]["S"].removeprefix(EVENT_PREFIX)))
+            if "LastEvaluatedKey" not in page:
+                return seqs
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def store(
+        self,
+        call_id: str,
+        events: list[dict[str, Any]],
+        changes: Mapping[str, Any],
+        *,
+        expected_status: str,
+    ) -> bool:
+        """Puts new events and updates the call item atomically; False on a concurrent change."""
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item({"pk": call_id, "sk": event_sk(e["seq"]), **e}),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for e in events
+        ]
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        names["#status"] = "status"
+        values[":expected"] = expected_status
+        actions.append(
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": to_item({"pk": call_id, "sk": CALL_SK}),
+                    "UpdateExpression": "SET "
+                    + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
+                    "ConditionExpression": "attribute_exists(pk) AND #status = :expected",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": {
+                        k: _serializer.serialize(v) for k, v in values.items()
+                    },
+                }
+            }
+        )
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in (
+                "TransactionCanceledException",
+                "ConditionalCheckFailedException",
+            ):
+                return False
+            raise
+        return True
+
+    def partition(self, call_id: str) -> list[dict[str, Any]]:
+        """Every item of the call (call, dialog, events), in key order."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": to_item({":pk": call_id}),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            items.extend(from_item(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
