@@ -8,7 +8,9 @@
 - ``StartScenarios`` knows the rules registered with it; an unknown rule gives Voximplant's codes.
   Each accepted start calls ``on_start`` (the local stack hooks the VoxEngine emulator there).
 - Test hooks: ``GET /_requests`` (every request, secrets masked), ``DELETE /_requests``,
-  ``POST /_faults`` (queue error / HTTP status / delay answers), ``GET|POST /_rules``.
+  ``POST /_faults`` (queue error / HTTP status / delay answers), ``GET|POST /_rules``,
+  ``POST /_operator`` (the simulated operator and emulator config for the next started call),
+  ``GET /_runs/<call_session_history_id>`` (the emulator's report of that call).
 """
 
 from __future__ import annotations
@@ -53,13 +55,16 @@ class FakeVoximplant:
     public_key_pem: str
     legacy_api_key: str | None = None
     rules: dict[str, Rule] = field(default_factory=dict)
-    on_start: Callable[[dict[str, Any]], None] | None = None
+    on_start: Callable[[dict[str, Any]], str | None] | None = None
+    report_for: Callable[[str], dict[str, Any]] | None = None
     host: str = "127.0.0.1"
     port: int = 0
 
     def __post_init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.operators: list[dict[str, Any]] = []
+        self.sessions: dict[int, str] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1_000_001)
         self.server = ThreadingHTTPServer((self.host, self.port), self._handler_class())
@@ -148,14 +153,28 @@ class FakeVoximplant:
         record["answer"] = answer
         record["rule"] = vars(rule)
         if self.on_start:
-            self.on_start(
+            with self._lock:
+                spec = self.operators.pop(0) if self.operators else {}
+            session = self.on_start(
                 {
                     "rule": rule,
                     "custom_data": form.get("script_custom_data", ""),
                     "call_session_history_id": history_id,
+                    "operator": spec.get("operator"),
+                    "config": spec.get("config"),
                 }
             )
+            if session:
+                record["emulator_session"] = session
+                self.sessions[history_id] = session
         return answer
+
+    def push_operator(
+        self, operator: dict[str, Any] | None, config: dict[str, Any] | None = None
+    ) -> None:
+        """The simulated operator (and emulator config) for the next started call."""
+        with self._lock:
+            self.operators.append({"operator": operator, "config": config})
 
     def _authenticate(
         self, form: dict[str, str], headers: dict[str, str]
@@ -223,6 +242,12 @@ class FakeVoximplant:
                         self._json(200, list(fake.requests))
                 elif path == "/_rules":
                     self._json(200, [vars(r) for r in fake.rules.values()])
+                elif path.startswith("/_runs/") and path.removeprefix("/_runs/").isdigit():
+                    session = fake.sessions.get(int(path.removeprefix("/_runs/")))
+                    if session is None or fake.report_for is None:
+                        self._json(404, {"error": "no emulated run for that call"})
+                    else:
+                        self._json(200, fake.report_for(session))
                 else:
                     self._json(404, {"error": "not found"})
 
@@ -242,6 +267,11 @@ class FakeVoximplant:
                     spec = json.loads(body or b"{}")
                     with fake._lock:
                         fake.faults.append(Fault(**spec))
+                    self._json(200, {"ok": True})
+                    return
+                if path == "/_operator":
+                    spec = json.loads(body or b"{}")
+                    fake.push_operator(spec.get("operator"), spec.get("config"))
                     self._json(200, {"ok": True})
                     return
                 if path == "/_rules":

@@ -196,6 +196,8 @@ class LocalStack:
     host: str = "127.0.0.1"
     env_file: Path | None = ROOT / ".env"
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Run each started scenario in the VoxEngine emulator (needs Node and dev/emulator's packages).
+    simulate_calls: bool = True
 
     def __post_init__(self) -> None:
         self.template = load_template()
@@ -228,6 +230,7 @@ class LocalStack:
         )
         self.vox.start()
         self._provision(key_json)
+        self._start_emulator()
 
         user_env = read_env_file(self.env_file) if self.env_file else {}
         user_env.update(self.extra_env)
@@ -243,8 +246,34 @@ class LocalStack:
         self.api.start()
         return self
 
+    def _start_emulator(self) -> None:
+        """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
+        from vclient_dev.emulator import EmulatorServer, EmulatorUnavailable
+
+        self.emulator: EmulatorServer | None = None
+        self.emulator_error: str | None = None
+        if not self.simulate_calls:
+            return
+        try:
+            self.emulator = EmulatorServer().start()
+        except EmulatorUnavailable as exc:
+            self.emulator_error = str(exc)
+            return
+        self.vox.on_start = self._run_scenario
+        self.vox.report_for = self.emulator.report
+
+    def _run_scenario(self, start: dict[str, Any]) -> str | None:
+        from vclient_dev.emulator import bundled_operator, scenario_path
+
+        assert self.emulator is not None
+        path = scenario_path(start["rule"].scenario_name)
+        if not path.exists():
+            return None
+        operator = start.get("operator") or bundled_operator("car_buyer")
+        return self.emulator.run(path, start["custom_data"], operator, start.get("config"))
+
     def stop(self) -> None:
-        for part in ("api", "vox", "moto"):
+        for part in ("api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown
@@ -283,6 +312,11 @@ class LocalStack:
                 f"Fake Voximplant: {self.vox.url} (requests at {self.vox.url}/_requests)",
                 f"AWS endpoint: {self.aws_endpoint} (moto; region {REGION}, "
                 f"SSM prefix {self.param_prefix})",
+                (
+                    f"VoxEngine emulator: {self.emulator.url} (calls are simulated)"
+                    if self.emulator
+                    else f"VoxEngine emulator: off ({self.emulator_error or 'disabled'})"
+                ),
             ]
         )
 

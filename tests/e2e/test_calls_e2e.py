@@ -1,0 +1,152 @@
+"""Whole simulated calls: POST /call → fake Voximplant → the real scenario in the VoxEngine
+emulator → the real dialog and events handlers → GET /call. All over loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+import requests
+from openai.types.realtime import (
+    ConversationItemCreateEvent,
+    ResponseCreateEvent,
+    SessionUpdateEvent,
+)
+
+from tests.conftest import ROOT, operator_lines
+from tests.e2e.conftest import RunningStack
+from tests.unit.strict_openai import strict_validate
+
+pytestmark = pytest.mark.e2e
+
+FINAL = {"completed", "failed", "no_answer", "busy", "rejected"}
+
+
+def _operator(stack: RunningStack, script: dict[str, Any]) -> None:
+    requests.post(f"{stack.vox}/_operator", json={"operator": script}, timeout=5).raise_for_status()
+
+
+def _call(stack: RunningStack, **body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    response = stack.post_call({"to": "+79161234567", **body})
+    assert response.status_code == 202, response.text
+    started = response.json()
+    history = started["voximplant"]["call_session_history_id"]
+    deadline = time.monotonic() + 90
+    report: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        report = requests.get(f"{stack.vox}/_runs/{history}", timeout=10).json()
+        if report.get("status") == "finished":
+            break
+        time.sleep(0.1)
+    assert report.get("status") == "finished", report
+    view: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        view = requests.get(
+            f"{stack.api}/call/{started['call_id']}",
+            headers={"x-api-key": stack.api_key},
+            timeout=10,
+        ).json()
+        if view["status"] in FINAL and view["ended_at"]:
+            break
+        time.sleep(0.1)
+    return view, report
+
+
+def _script(persona_id: str = "car_buyer") -> dict[str, Any]:
+    return {"answer": "answer", "lines": [{"say": line} for line in operator_lines(persona_id)]}
+
+
+@pytest.mark.parametrize("engine", ["dialog", "realtime", "realtime_pure"])
+def test_a_whole_call_on_each_engine(stack: RunningStack, engine: str) -> None:
+    # Given an operator who answers the car buyer's questions
+    _operator(stack, _script())
+    # When a call is placed on the engine
+    view, report = _call(stack, scenario=engine, persona="car_buyer")
+    # Then the scenario ran cleanly and the call reads back whole
+    assert report["ok"] is True and report["violations"] == [], report["violations"]
+    assert view["status"] == "completed"
+    assert view["end_reason"] == "end_call"
+    said = [line["text"] for line in view["transcript"] if line["who"] == "operator"]
+    assert said[: len(operator_lines("car_buyer"))] == operator_lines("car_buyer")[: len(said)]
+    assert view["transcript"][0]["who"] == "client"
+    summary = view["summary"]
+    assert summary["turns"] >= 5
+    assert summary["voice_to_voice_ms"]["p50"] is not None
+    assert summary["topics"]["total"] == 5
+    if engine != "realtime_pure":
+        assert summary["ending"] == "success"
+        assert summary["backend_ms"]["p50"] is not None
+    if engine.startswith("realtime"):
+        # Every client event the scenario sent to OpenAI is valid GA Realtime, strictly
+        sent = report["realtime_client_events"]
+        assert sent, "no realtime client events captured"
+        models = {
+            "session.update": SessionUpdateEvent,
+            "response.create": ResponseCreateEvent,
+            "conversation.item.create": ConversationItemCreateEvent,
+        }
+        for client_event in sent:
+            if client_event["type"] in models:
+                strict_validate(client_event, models[client_event["type"]])
+        kinds = {e["type"] for e in sent}
+        assert {"session.update", "response.create"} <= kinds
+
+
+@pytest.mark.parametrize(("answer", "status"), [("busy", "busy"), ("reject", "rejected")])
+def test_unanswered_calls_end_with_their_status(
+    stack: RunningStack, answer: str, status: str
+) -> None:
+    _operator(stack, {"answer": answer, "lines": []})
+    view, report = _call(stack, scenario="dialog")
+    assert report["violations"] == []
+    assert view["status"] == status
+    assert view["transcript"] == []
+
+
+def test_operator_hanging_up_mid_call(stack: RunningStack) -> None:
+    lines = operator_lines("car_buyer")[:2]
+    _operator(
+        stack,
+        {"answer": "answer", "lines": [{"say": lines[0]}, {"say": lines[1]}, {"hangup": True}]},
+    )
+    view, report = _call(stack, scenario="dialog")
+    assert report["violations"] == []
+    assert (view["status"], view["hangup_by"], view["end_reason"]) == (
+        "completed",
+        "operator",
+        "operator_hangup",
+    )
+
+
+def test_vclient_call_json_is_the_get_call_body() -> None:
+    # `vclient call` reproduces a demo call from files, on a local stack it starts itself
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vclient_dev.cli",
+            "call",
+            "--engine",
+            "realtime",
+            "--persona",
+            str(ROOT / "layers/common/vclient/personas/deposit_closing.yaml"),
+            "--operator",
+            str(ROOT / "dev/vclient_dev/operators/deposit_closing.yaml"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    view = json.loads(out.stdout)
+    assert view["engine"] == "realtime"
+    assert view["persona"]["id"] == "deposit_closing" and view["persona"]["inline"] is True
+    assert view["status"] == "completed"
+    assert view["summary"]["ending"] == "success"
+    assert set(view) >= {"transcript", "turns", "summary", "call_id"}
