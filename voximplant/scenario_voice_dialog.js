@@ -3,18 +3,23 @@
  *
  * Run by the Voximplant rule `voice_dialog` (StartScenarios). The scenario reads its session from
  * the backend, dials the operator, records the call (stereo), speaks the pre-generated first line
- * with a TTS player, feeds the operator's audio to ASR and posts every recognised utterance to the
- * backend's reply endpoint; the answer is spoken with a new TTS player. Operator speech while the
- * client speaks (ASREvents.CaptureStarted) stops the player (barge-in). Operator silence for
- * `limits.silence_timeout_s` becomes an empty-text turn: the backend answers with a reprompt and
- * ends the call itself after too many. `end_call` → the line is spoken, then the call hangs up.
+ * with `call.say(text, {voice})`, feeds the operator's audio to ASR and posts every recognised
+ * utterance to the backend's reply endpoint; the answer is spoken with `call.say` too. Operator
+ * speech while the client speaks (ASREvents.CaptureStarted) cuts the line with `call.stopPlayback()`
+ * (barge-in). No TTS player is ever created: VoxEngine allows 10 media players per session and
+ * whether that counts concurrent or total players is unconfirmed, so a player per line could break
+ * a long call. `CallEvents.PlaybackStarted` is the "client audio started" latency mark,
+ * `CallEvents.PlaybackFinished` ends a line. Operator silence for `limits.silence_timeout_s`
+ * becomes an empty-text turn: the backend answers with a reprompt and ends the call itself after
+ * too many. `end_call` → the line is spoken, then the call hangs up; the answer's `ending`
+ * (`silence`, `max_duration`) becomes the `ended` reason, anything else is `end_call`.
  *
  * Custom data (VoxEngine.customData(), at most 200 bytes, no phone number, no secret):
  *   {"id": "<call_id>", "api": "<API base URL>", "tok": "<per-call bearer token>"}
  * Backend contract: docs/scenario-contract.md (GET {api}/call/{id}/session, POST reply, POST events).
  *
  * Every way out (operator hangup, call failure, end_call, backend failure, max duration, scenario
- * error) stops the ASR and the player, hangs the call up, posts `ended` last, flushes the events and
+ * error) stops the ASR and the playback, hangs the call up, posts `ended` last, flushes the events and
  * calls VoxEngine.terminate().
  */
 require(Modules.ASR);
@@ -354,15 +359,19 @@ const TTS_SAFETY_EXTRA_MS = 5000;
 let asrProfile = null;
 let ttsVoice = null;
 let asr = null;
-/** The TTS player speaking now (null when the client is silent) and its line. */
-let player = null;
-let playerLine = null; // {text, turn, mark}
+/**
+ * The line `call.say` is speaking now (null when the client is silent). Lines are spoken with
+ * call.say and cut with call.stopPlayback, never with one TTS player per line: VoxEngine allows
+ * 10 media players per session and whether that counts concurrent or total players is unconfirmed.
+ * @type {{text: string, turn: number, mark: object | null, started: boolean} | null}
+ */
+let line = null;
+let lineTimer = null; // safety: a line whose PlaybackFinished never comes still counts as said
 let turn = 0; // the last operator turn sent to the backend
 let replyBusy = false;
 const heardWhileBusy = []; // operator lines recognised while a reply was in flight
 let speechEndAt = null;
 let silenceTimer = null;
-let endTimer = null;
 
 /** Return a problem with the session, or '' when it is usable. */
 function checkSession(s) {
@@ -383,6 +392,8 @@ function prepareEngine() {
 }
 
 function onConnected() {
+  call.addEventListener(CallEvents.PlaybackStarted, guard('PlaybackStarted', onPlaybackStarted));
+  call.addEventListener(CallEvents.PlaybackFinished, guard('PlaybackFinished', onPlaybackFinished));
   asr = VoxEngine.createASR({ profile: asrProfile });
   asr.addEventListener(ASREvents.CaptureStarted, guard('CaptureStarted', onCaptureStarted));
   asr.addEventListener(ASREvents.SpeechCaptured, guard('SpeechCaptured', () => { speechEndAt = Date.now(); }));
@@ -394,48 +405,61 @@ function onConnected() {
   speak(session.first_line, 0, null);
 }
 
-/** Stop the current player; its line goes to the transcript as cut. */
-function cutPlayer() {
-  const p = player;
-  const line = playerLine;
-  player = null;
-  playerLine = null;
-  if (!p) return null;
-  p.stop();
-  postTurn(line.mark);
-  postEvent('transcript', { who: 'client', text: line.text, turn: line.turn, cut: true });
-  return line;
+/** Stop the line being spoken (call.stopPlayback); it goes to the transcript as cut. */
+function cutLine() {
+  const l = line;
+  if (!l) return null;
+  line = null;
+  clearTimeout(lineTimer);
+  if (callState === 'connected') call.stopPlayback();
+  postTurn(l.mark);
+  postEvent('transcript', { who: 'client', text: l.text, turn: l.turn, cut: true });
+  return l;
 }
 
-/** Speak one client line with a fresh TTS player (a player is bound to its text). */
+/** Speak one client line with call.say (one at a time: a line still playing is cut first). */
 function speak(text, turnNo, mark) {
-  cutPlayer();
-  const p = VoxEngine.createTTSPlayer(text, { voice: ttsVoice });
-  const line = { text, turn: turnNo, mark };
-  player = p;
-  playerLine = line;
-  p.addEventListener(PlayerEvents.Started, guard('Player.Started', () => {
-    if (player !== p || !mark) return;
-    mark.audio_started_at = Date.now();
-    postTurn(mark);
-  }));
-  p.addEventListener(PlayerEvents.PlaybackFinished, guard('Player.PlaybackFinished', () => {
-    if (player !== p) return;
-    player = null;
-    playerLine = null;
-    postTurn(mark);
-    postEvent('transcript', { who: 'client', text, turn: turnNo });
-    clientDone();
-  }));
-  p.addEventListener(PlayerEvents.Error, guard('Player.Error', (e) => {
-    if (player !== p) return;
-    player = null;
-    playerLine = null;
-    postTurn(mark);
-    postEvent('error', { where: 'tts', message: String(e.error || 'TTS player error') });
-    clientDone();
-  }));
-  p.sendMediaTo(call);
+  cutLine();
+  const l = { text, turn: turnNo, mark, started: false };
+  line = l;
+  lineTimer = setTimeout(guard('playback timer', () => {
+    if (line !== l) return;
+    log('no PlaybackFinished in time: the line counts as said');
+    lineFinished('');
+  }), text.length * TTS_SAFETY_MS_PER_CHAR + TTS_SAFETY_EXTRA_MS);
+  call.say(text, { voice: ttsVoice });
+}
+
+/** Client audio started: the latency mark of the turn this line answers. */
+function onPlaybackStarted() {
+  if (!line || line.started) return;
+  line.started = true;
+  if (line.mark) {
+    line.mark.audio_started_at = Date.now();
+    postTurn(line.mark);
+  }
+}
+
+/**
+ * The line played out (or TTS failed: `error`). Whether the platform also reports a playback cut by
+ * call.stopPlayback is unconfirmed: such an event finds no line, or a line not started yet, and is
+ * ignored (a playback cannot finish before it starts).
+ */
+function onPlaybackFinished(e) {
+  if (!line) return;
+  const error = e && e.error ? String(e.error) : '';
+  if (!line.started && !error) return;
+  lineFinished(error);
+}
+
+function lineFinished(error) {
+  const l = line;
+  line = null;
+  clearTimeout(lineTimer);
+  postTurn(l.mark);
+  if (error) postEvent('error', { where: 'tts', message: error });
+  else postEvent('transcript', { who: 'client', text: l.text, turn: l.turn });
+  clientDone();
 }
 
 /** The client finished a line: hang up after the last one, else wait for the operator. */
@@ -448,7 +472,7 @@ function clientDone() {
   armSilence();
 }
 
-/** Speak the last line, then hang up (PlaybackFinished, or a safety timer if it never comes). */
+/** Speak the last line, then hang up (PlaybackFinished, or the line's safety timer). */
 function speakLast(text, turnNo, mark, reason, hangupBy) {
   ending = { reason, hangupBy };
   clearTimeout(silenceTimer);
@@ -458,8 +482,6 @@ function speakLast(text, turnNo, mark, reason, hangupBy) {
     return;
   }
   speak(text, turnNo, mark);
-  endTimer = setTimeout(guard('end timer', () => finish(reason, hangupBy)),
-    text.length * TTS_SAFETY_MS_PER_CHAR + TTS_SAFETY_EXTRA_MS);
 }
 
 function armSilence() {
@@ -471,7 +493,7 @@ function armSilence() {
 /** The operator said nothing for silence_timeout_s: an empty-text turn (the backend reprompts). */
 function onSilence() {
   silenceTimer = null;
-  if (finishing || ending || replyBusy || player) return;
+  if (finishing || ending || replyBusy || line) return;
   turn += 1;
   log(`operator silent ${limits.silence_timeout_s} s: empty turn ${turn}`);
   askBackend(turn, '', null);
@@ -480,9 +502,9 @@ function onSilence() {
 function onCaptureStarted() {
   if (finishing || ending) return;
   armSilence(); // no Result after this (noise) still ends in a reprompt
-  if (player) {
+  if (line) {
     log('barge-in: the operator speaks over the client');
-    cutPlayer();
+    cutLine();
     postEvent('barge_in', { turn: turn + 1 });
   }
 }
@@ -559,8 +581,7 @@ function backendFailed(res) {
 /** Every way out: stop listening and speaking (a line still playing is cut). */
 function stopEngine() {
   clearTimeout(silenceTimer);
-  clearTimeout(endTimer);
-  if (player) cutPlayer();
+  cutLine();
   if (asr) {
     asr.stop();
     asr = null;

@@ -20,7 +20,8 @@
  * Every way out (operator hangup, call failure, end_call, silence, OpenAI socket closed, max
  * duration, scenario error) closes the OpenAI client, hangs the call up, posts `ended` last,
  * flushes the events and calls VoxEngine.terminate(). When OpenAI is gone the client apologises
- * with Voximplant TTS (`call.say`) before hanging up: never dead air.
+ * with Voximplant TTS (`call.say`, voice `session.tts_voice`, a path under VoiceList;
+ * `TBank.ru_RU_Dima` when the session names none) before hanging up: never dead air.
  */
 require(Modules.OpenAI);
 
@@ -363,7 +364,9 @@ const ENDING_SAFETY_MS = 30000;
 const APOLOGY_SAFETY_MS = 20000;
 const MAX_RESPONSE_RETRIES = 3;
 const ACTIVE_RESPONSE = 'conversation_already_has_active_response';
-const APOLOGY_VOICE = VoiceList.Google.ru_RU_Wavenet_A; // the session names no TTS voice for these engines
+// The apology is the one line VoxEngine speaks itself (call.say): in session.tts_voice (a path under
+// VoiceList); a session without it (or with a voice this platform lacks) gets this one.
+const DEFAULT_TTS_VOICE = 'TBank.ru_RU_Dima';
 
 let client = null;
 let clientClosed = false;
@@ -392,12 +395,27 @@ let speechEndAt = null;
 let lastTranscript = '';
 const itemTurns = {};
 let apologyLine = null; // {text, turn} while call.say speaks the apology
+let apologyVoice = null; // VoiceList value, resolved before dialing
 
 /** A client event without its `type` (VoxEngine senders take it that way). */
 function withoutType(ev) {
   const out = {};
   Object.keys(ev || {}).forEach((k) => { if (k !== 'type') out[k] = ev[k]; });
   return out;
+}
+
+/** Resolve session.tts_voice (fallback DEFAULT_TTS_VOICE) before dialing: the apology must not fail. */
+function resolveApologyVoice() {
+  const path = typeof session.tts_voice === 'string' && session.tts_voice ? session.tts_voice : DEFAULT_TTS_VOICE;
+  try {
+    apologyVoice = platformValue(VoiceList, path);
+  } catch (e) {
+    apologyVoice = undefined;
+  }
+  if (!apologyVoice) {
+    log(`session.tts_voice ${path} is not in VoiceList: the apology uses ${DEFAULT_TTS_VOICE}`);
+    apologyVoice = platformValue(VoiceList, DEFAULT_TTS_VOICE);
+  }
 }
 
 function checkRealtimeSession(s) {
@@ -692,7 +710,7 @@ function apologize(reason) {
   flushHeld(mediaPlaying);
   closeClient();
   apologyLine = { text: session.apology_line || DEFAULT_APOLOGY, turn: currentTurn() };
-  call.say(apologyLine.text, { voice: APOLOGY_VOICE });
+  call.say(apologyLine.text, { voice: apologyVoice });
   endTimer = setTimeout(guard('apology timer', () => finish(reason, 'system')), APOLOGY_SAFETY_MS);
 }
 
@@ -736,7 +754,9 @@ function checkSession(s) {
   return checkRealtimeSession(s);
 }
 
-function prepareEngine() {}
+function prepareEngine() {
+  resolveApologyVoice();
+}
 
 function onConnected() {
   return connectRealtime();

@@ -5,6 +5,7 @@
  *   GET  /call/{id}/session   the session for one engine (dialog | realtime | realtime_pure)
  *   POST /call/{id}/reply     a scripted reply sequence ending with end_call; "" → a reprompt,
  *                             more than max_reprompts in a row → end_call (ending "silence");
+ *                             `ending` is null unless end_call (then the reply's own, else "goodbye");
  *                             a retried turn gets the same answer, a turn out of order 409
  *   POST /call/{id}/events    records events (dedupe by seq), answers {accepted, duplicates, status}
  *
@@ -22,6 +23,7 @@ const CALL_ID = '5f0c2a9e4b7d4e1f8a3c6b2d9e0f1a2b';
 const TOKEN = 'v1.5f0c2a9e.1767225600.QmVhcmVyVG9rZW5Gb3JUZXN0c09ubHk';
 const FIRST_LINE = 'Здравствуйте! Я по объявлению о продаже машины, она ещё продаётся?';
 const APOLOGY = 'Извините, у меня проблемы со связью. Перезвоню позже. До свидания.';
+const TTS_VOICE = 'Yandex.Neural.ru_RU_alena'; // top-level tts_voice: the voice of lines VoxEngine speaks itself
 const REPLIES = [
   { reply: 'Отлично. А какой у неё пробег?', phase: 'car' },
   { reply: 'Понятно. А торг возможен?', phase: 'money' },
@@ -37,16 +39,12 @@ const PURE_LINES = [
 ];
 const DEFAULT_LIMITS = { max_duration_s: 300, silence_timeout_s: 8, max_reprompts: 2, reply_timeout_s: 6, answer_timeout_s: 60 };
 
-/**
- * The emulator's fake model voices `Say exactly: …` at the END of response.instructions; the real
- * backend's wording ("Say exactly the following text, …, and nothing else: …") is not recognised
- * by it (see the report), so the stub ends its instructions with that form.
- */
+/** The backend's say-exactly instruction (the emulator's fake model voices the text after "Say exactly:"). */
 function sayExactly(line) {
   return {
     type: 'response.create',
     response: {
-      instructions: `Say the text below word for word, in its language, and nothing else. Say exactly: ${line}`,
+      instructions: `Voice the following line word for word, in its language, adding nothing. Say exactly: ${line}`,
       tool_choice: 'none',
       output_modalities: ['audio'],
     },
@@ -124,8 +122,8 @@ const STATUS_OF = { session_started: 'session', dialing: 'dialing', ringing: 'ri
 
 /**
  * Start the stub backend.
- * @param {object} opts {engine, limits?, replies?, keySource?, record?, sessionPatch?, sessionUpdatePatch?, sessionFail?, replyFail?,
- *                       replyHang?, eventsFail?, eventsDelayMs?}
+ * @param {object} opts {engine, limits?, replies?, keySource?, record?, ttsVoice? (null: no tts_voice), sessionPatch?,
+ *                       sessionUpdatePatch?, sessionFail?, replyFail?, replyHang?, eventsFail?, eventsDelayMs?}
  */
 async function startBackend(opts = {}) {
   const engine = opts.engine || 'dialog';
@@ -160,12 +158,14 @@ async function startBackend(opts = {}) {
       persona: { id: 'car_buyer', name: 'Алексей', language: 'ru-RU' },
       limits,
       apology_line: APOLOGY,
+      tts_voice: opts.ttsVoice !== undefined ? opts.ttsVoice : TTS_VOICE,
       record: opts.record !== undefined ? opts.record : true,
     };
     if (engine !== 'realtime_pure') {
       s.dialog_url = `${base}/call/${CALL_ID}/reply`;
       s.first_line = FIRST_LINE;
     }
+    if (s.tts_voice === null) delete s.tts_voice;
     if (engine === 'dialog') s.dialog = { asr_profile: 'Google.ru_RU', tts_voice: 'TBank.ru_RU_Dima' };
     if (engine !== 'dialog') {
       const rt = { model: 'gpt-realtime-2.1', key_source: opts.keySource || 'voximplant_secret' };
@@ -192,8 +192,8 @@ async function startBackend(opts = {}) {
       scriptIdx += 1;
       a = { end_call: false, ...r };
     }
-    const out = { turn, reply: a.reply, end_call: Boolean(a.end_call), phase: a.phase, backend_ms: 12, llm_ms: 340, fallback: false };
-    if (a.ending) out.ending = a.ending;
+    const out = { turn, reply: a.reply, end_call: Boolean(a.end_call), phase: a.phase, ending: null, backend_ms: 12, llm_ms: 340, fallback: false };
+    if (out.end_call) out.ending = a.ending || 'goodbye';
     if (engine === 'realtime') out.realtime_response = sayExactly(a.reply);
     return out;
   }
@@ -298,4 +298,4 @@ async function startBackend(opts = {}) {
   });
 }
 
-module.exports = { startBackend, CALL_ID, TOKEN, FIRST_LINE, APOLOGY, REPLIES, REPROMPTS, SILENCE_LINE, PURE_LINES };
+module.exports = { startBackend, CALL_ID, TOKEN, FIRST_LINE, APOLOGY, TTS_VOICE, REPLIES, REPROMPTS, SILENCE_LINE, PURE_LINES };

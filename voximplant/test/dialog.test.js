@@ -26,9 +26,10 @@ test('dialog happy path: first line, operator turns, replies, end_call → hang 
     ['operator', OPERATOR[2], 3], ['client', REPLIES[2].reply, 3],
   ]);
   assert.ok(lines.every((l) => !l.cut));
-  // What the operator heard is exactly that, spoken by the TTS player.
+  // What the operator heard is exactly that, spoken with call.say (no TTS player: the 10-player limit).
   assert.deepEqual(botLines(report).map((t) => t.text), [FIRST_LINE, ...REPLIES.map((r) => r.reply)]);
-  assert.ok(botLines(report).every((t) => t.source === 'tts_player'));
+  assert.ok(botLines(report).every((t) => t.source === 'call.say'));
+  assert.equal(report.players_created, 0);
   // Latency marks for each turn.
   const turns = ofType(evs, 'turn');
   assert.deepEqual(turns.map((t) => t.turn), [1, 2, 3]);
@@ -48,22 +49,45 @@ test('dialog happy path: first line, operator turns, replies, end_call → hang 
   assert.ok(report.calls[0].recording_url);
 });
 
-test('dialog barge-in: CaptureStarted while the client speaks stops the player (cut line, barge_in event)', async () => {
-  const operator = conversation();
-  operator.lines[1] = { say: 'Да-да, продаётся, приезжайте посмотреть.', barge_in: true };
-  const { report, be } = await runCall('dialog', { operator });
+for (const finishedOnStop of [false, true]) {
+  test(`dialog barge-in: CaptureStarted while the client speaks → call.stopPlayback (cut line, barge_in event; PlaybackFinished on stop: ${finishedOnStop})`, async () => {
+    const operator = conversation();
+    operator.lines[1] = { say: 'Да-да, продаётся, приезжайте посмотреть.', barge_in: true };
+    const { report, be } = await runCall('dialog', { operator, config: { sayStopFiresPlaybackFinished: finishedOnStop } });
+    const evs = assertClean(report, be);
+    assert.equal(report.barge_ins.length, 1);
+    assert.equal(report.barge_ins[0].via, 'call.stopPlayback');
+    assert.equal(report.barge_ins[0].bot_text, REPLIES[0].reply);
+    const cut = said(evs, 'client').filter((l) => l.cut);
+    assert.deepEqual(cut.map((l) => [l.text, l.turn]), [[REPLIES[0].reply, 1]]);
+    assert.equal(said(evs, 'client').filter((l) => l.text === REPLIES[0].reply).length, 1, 'the cut line is posted once');
+    const barge = ofType(evs, 'barge_in');
+    assert.deepEqual(barge.map((b) => b.turn), [2]);
+    assert.ok(barge[0].seq > cut[0].seq);
+    // The interrupting words are the next turn; the call goes on to the end.
+    assert.equal(be.replyRequests[1].text, 'Да-да, продаётся, приезжайте посмотреть.');
+    assert.deepEqual(botLines(report).map((t) => t.text), [FIRST_LINE, ...REPLIES.map((r) => r.reply)]);
+    assert.equal(ended(evs).reason, 'end_call');
+  });
+}
+
+test('dialog: a long call speaks more than 10 lines without creating a media player', async () => {
+  const { report, be } = await runCall('dialog', {
+    operator: { answer: 'answer', lines: [{ silence_s: 200 }] },
+    backend: { limits: { silence_timeout_s: 2, max_reprompts: 12 } },
+  });
   const evs = assertClean(report, be);
-  assert.equal(report.barge_ins.length, 1);
-  assert.equal(report.barge_ins[0].via, 'player.stop');
-  assert.equal(report.barge_ins[0].bot_text, REPLIES[0].reply);
-  const cut = said(evs, 'client').filter((l) => l.cut);
-  assert.deepEqual(cut.map((l) => [l.text, l.turn]), [[REPLIES[0].reply, 1]]);
-  const barge = ofType(evs, 'barge_in');
-  assert.deepEqual(barge.map((b) => b.turn), [2]);
-  assert.ok(barge[0].seq > cut[0].seq);
-  // The interrupting words are the next turn.
-  assert.equal(be.replyRequests[1].text, 'Да-да, продаётся, приезжайте посмотреть.');
-  assert.equal(ended(evs).reason, 'end_call');
+  assert.equal(botLines(report).length, 14, 'first line, 12 reprompts, the closing line');
+  assert.equal(report.players_created, 0);
+  assert.equal(ended(evs).reason, 'silence');
+});
+
+test('dialog: the latency mark is CallEvents.PlaybackStarted of the answering line', async () => {
+  const { report, be } = await runCall('dialog', { operator: conversation() });
+  const evs = assertClean(report, be);
+  const started = report.events.filter((e) => e.kind === 'dispatch' && e.name === 'Call.PlaybackStarted').map((e) => e.t_ms);
+  const t0 = report.start_epoch_ms;
+  assert.deepEqual(ofType(evs, 'turn').map((t) => t.audio_started_at - t0), started.slice(1));
 });
 
 test('dialog silence: empty-text turns reach the backend, reprompts are spoken, the backend ends the call', async () => {
@@ -128,4 +152,25 @@ test('dialog: a session without a number to dial fails before dialing, cleanly',
   assert.equal(report.calls.length, 0);
   assert.deepEqual(evs.map((e) => e.type), ['error', 'ended']);
   assert.match(evs[0].message, /session.to is missing/);
+});
+
+for (const [ending, reason] of [['max_duration', 'max_duration'], ['silence', 'silence'], ['goodbye', 'end_call'],
+  ['max_turns', 'end_call'], ['hang_up', 'end_call'], ['success', 'end_call']]) {
+  test(`dialog: the reply's ending ${ending} → ended ${reason}, after the line played`, async () => {
+    const replies = [REPLIES[0], { ...REPLIES[2], ending }];
+    const { report, be } = await runCall('dialog', { operator: conversation(), backend: { replies } });
+    const evs = assertClean(report, be);
+    assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason, hangup_by: 'client' });
+    const last = botLines(report).at(-1);
+    assert.equal(last.text, REPLIES[2].reply);
+    assert.ok(!last.cut && report.calls[0].ended_at_ms >= last.end_ms);
+  });
+}
+
+test('dialog: the lines use dialog.tts_voice (the top-level tts_voice is for the realtime engines)', async () => {
+  const { report, be } = await runCall('dialog', { operator: conversation() });
+  assertClean(report, be);
+  const voices = report.events.filter((e) => e.api === 'call.say').map((e) => e.voice);
+  assert.equal(voices.length, 4);
+  assert.ok(voices.every((v) => v === 'tts:tbank/ru_RU_Dima'));
 });

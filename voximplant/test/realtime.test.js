@@ -5,6 +5,8 @@ const assert = require('node:assert/strict');
 const { runCall, assertClean, ofType, said, ended, botLines } = require('../test-support/run');
 const { FIRST_LINE, REPLIES, REPROMPTS, SILENCE_LINE, APOLOGY } = require('../test-support/backend');
 
+const sayVoices = (report) => report.events.filter((e) => e.api === 'call.say').map((e) => e.voice);
+
 const OPERATOR = ['Алло, слушаю.', 'Да, продаётся.', 'Пробег сорок тысяч.'];
 const conversation = () => ({ answer: 'answer', lines: OPERATOR.map((say) => ({ say })) });
 const clientEvents = (report, type) => report.realtime_client_events.filter((e) => e.type === type);
@@ -150,3 +152,23 @@ test('realtime: response.create colliding with a server-VAD response is retried 
   assert.deepEqual(botLines(report).map((t) => t.text).slice(1), REPLIES.map((r) => r.reply));
   assert.equal(ended(evs).reason, 'end_call');
 });
+
+for (const [ttsVoice, expected] of [[undefined, 'tts:yandex-neural/ru_RU_alena'], [null, 'tts:tbank/ru_RU_Dima']]) {
+  test(`realtime apology voice: session.tts_voice ${ttsVoice === null ? 'absent → the TBank.ru_RU_Dima fallback' : 'is used'}`, async () => {
+    const { report, be } = await runCall('realtime', { operator: conversation(), secrets: {}, backend: { ttsVoice } });
+    assertClean(report, be);
+    assert.deepEqual(botLines(report).map((t) => t.text), [APOLOGY]);
+    assert.deepEqual(sayVoices(report), [expected]);
+  });
+}
+
+for (const [ending, reason] of [['max_duration', 'max_duration'], ['silence', 'silence'], ['goodbye', 'end_call'],
+  ['max_turns', 'end_call'], ['hang_up', 'end_call'], ['success', 'end_call']]) {
+  test(`realtime: the reply's ending ${ending} → ended ${reason}`, async () => {
+    const replies = [REPLIES[0], { ...REPLIES[2], ending }];
+    const { report, be } = await runCall('realtime', { operator: conversation(), backend: { replies } });
+    const evs = assertClean(report, be);
+    assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason, hangup_by: 'client' });
+    assert.equal(botLines(report).at(-1).text, REPLIES[2].reply, 'the last line is spoken before the hang-up');
+  });
+}

@@ -102,3 +102,12 @@ test('realtime_pure: OpenAI rejects the session.update → error, the apology vi
   assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason: 'socket_closed', hangup_by: 'system' });
   assert.ok(report.calls[0].ended_at_ms - report.calls[0].connected_at_ms < 10000);
 });
+
+test('realtime_pure apology voice: session.tts_voice, a fallback when absent', async () => {
+  for (const [ttsVoice, expected] of [[undefined, 'tts:yandex-neural/ru_RU_alena'], [null, 'tts:tbank/ru_RU_Dima']]) {
+    const { report, be } = await runCall('realtime_pure', { operator: conversation(), secrets: {}, backend: { ttsVoice } });
+    assertClean(report, be);
+    assert.deepEqual(botLines(report).map((t) => t.text), [APOLOGY]);
+    assert.deepEqual(report.events.filter((e) => e.api === 'call.say').map((e) => e.voice), [expected]);
+  }
+});

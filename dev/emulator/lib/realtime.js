@@ -394,7 +394,9 @@ class RealtimeClient {
       return;
     }
     this.responses += 1;
-    const r = { id: makeId('resp_'), origin, tasks: [], status: 'in_progress', params };
+    // heard: the operator utterances this response answers; produced: it has output (a function
+    // call or audio). A response cancelled before producing anything gives its utterances back.
+    const r = { id: makeId('resp_'), origin, tasks: [], status: 'in_progress', params, heard: [...this.pendingOperator], produced: false };
     this.active = r;
     const decision = this.decide(params);
     s.event('realtime', { action: 'response_start', origin, response_id: r.id, decision: decision.kind, ...(decision.name ? { function: decision.name } : {}) });
@@ -463,7 +465,7 @@ class RealtimeClient {
     const item = { id: itemId, type: 'function_call', status: 'completed', name, call_id: callId, arguments: args };
     r.tasks.push(this.emitServer(t, {
       type: 'response.function_call_arguments.done', response_id: r.id, item_id: itemId, output_index: 0, call_id: callId, name, arguments: args,
-    }, () => { this.items.push(clone(item)); this.s.event('realtime', { action: 'function_call', name, arguments: args }); }));
+    }, () => { r.produced = true; this.items.push(clone(item)); this.s.event('realtime', { action: 'function_call', name, arguments: args }); }));
     r.tasks.push(this.emitServer(t, { type: 'response.output_item.done', response_id: r.id, output_index: 0, item: clone(item) }));
     r.tasks.push(this.emitServer(t, { type: 'response.done', response: this.responseObj(r, 'completed', [clone(item)]) },
       () => { if (this.active === r) this.active = null; }));
@@ -509,6 +511,7 @@ class RealtimeClient {
     const itemId = makeId('item_');
     r.speech = { text, dur, itemId, firstAt: this.s.now + first, genEndAt: this.s.now + first + gen, audio: null };
     r.tasks.push(this.later(first, () => {
+      r.produced = true;
       r.speech.audio = { r, text, dur, item: null };
       this.enqueueAudio(r.speech.audio);
     }));
@@ -528,6 +531,12 @@ class RealtimeClient {
     this.active = null;
     for (const t of r.tasks) this.s.sched.cancel(t);
     this.s.event('realtime', { action: 'response_cancelled', response_id: r.id, reason });
+    if (!r.produced && r.heard.length) {
+      // The user items stay in the conversation: the next response answers them too (a real model
+      // sees every user item; without this the first of two quick utterances would be lost).
+      this.pendingOperator = r.heard.concat(this.pendingOperator);
+      this.s.event('realtime', { action: 'operator_input_kept', response_id: r.id, text: r.heard.join(' ') });
+    }
     if (r.speech) {
       const sp = r.speech;
       const now = this.s.now;

@@ -22,7 +22,7 @@ const DEFAULTS = {
   noCallsTimeoutMs: 60000,
   maxActiveTimers: 100,
   ttsMaxChars: 1500,
-  maxPlayers: 10,
+  maxPlayers: 10, // media players created per session (total: the conservative reading)
   maxScenarioChars: 256 * 1024,
   httpMaxResponseBytes: 2 * 1024 * 1024,
   // run guards
@@ -56,6 +56,8 @@ const DEFAULTS = {
   realtimeMsPerChar: 65,
   realtimeGenerationRatio: 0.3,
   realtimeMediaEndedAfterMs: 1000,
+  // unconfirmed platform behaviour, switchable so a scenario can be tested both ways
+  sayStopFiresPlaybackFinished: false, // call.stopPlayback() also dispatches CallEvents.PlaybackFinished
   realtime: {},
   faults: {},
   storage: {},
@@ -221,6 +223,7 @@ class Session {
       realtime_client_events: this.rtClientEvents,
       realtime_server_events: this.rtServerEvents,
       barge_ins: this.bargeIns,
+      players_created: this.players,
       calls: this.calls.map((c) => c.summary()),
       hangup_by: this.hangupBy,
       terminated: this.terminated,

@@ -214,7 +214,7 @@ class CallImpl {
     const p = params || {};
     const str = String(text);
     checkVoice(s, 'call.say', p);
-    s.event('api', { api: 'call.say', call: this.idValue, text: str });
+    s.event('api', { api: 'call.say', call: this.idValue, text: str, voice: p.voice });
     if (this.state !== 'connected') {
       s.warn('say_not_connected', 'call.say() on a call that is not connected: nothing is played');
       return;
@@ -252,8 +252,15 @@ class CallImpl {
   }
 
   stopPlayback() {
-    this.s.event('api', { api: 'call.stopPlayback', call: this.idValue });
+    const s = this.s;
+    s.event('api', { api: 'call.stopPlayback', call: this.idValue });
+    const had = Boolean(this.sayPlayback);
     this.stopSay('call.stopPlayback');
+    // Whether the platform reports a stopped call.say with PlaybackFinished is unconfirmed:
+    // by default it does not; config.sayStopFiresPlaybackFinished makes it (test both).
+    if (had && s.cfg.sayStopFiresPlaybackFinished && this.state === 'connected') {
+      this.later(0, () => s.fire(this.emitter, N.CallEvents.PlaybackFinished, this.base(N.CallEvents.PlaybackFinished)));
+    }
   }
 
   // ---- what the operator hears
@@ -510,15 +517,26 @@ class PlayerImpl {
   }
 }
 
+/**
+ * VoxEngine allows 10 media players per session; whether that counts concurrent or total players
+ * is unconfirmed. The emulator takes the conservative reading: every player created counts, for
+ * the whole session, and the 11th is a violation (the player still works so the run goes on).
+ * call.say() is not counted (emulator choice: it is not a player object the scenario creates).
+ */
+function countPlayer(s, api) {
+  s.players += 1;
+  if (s.players > s.cfg.maxPlayers) {
+    s.violation('player_limit', `${api}: media player #${s.players} in this session; VoxEngine allows ${s.cfg.maxPlayers} ` +
+      'per session and whether that is concurrent or total is unconfirmed, so the emulator counts every player ever ' +
+      'created (speak lines with call.say / call.stopPlayback, or reuse players)');
+  }
+}
+
 function createTTSPlayer(s, text, opts) {
   if (typeof text !== 'string') throwTypeError(s, 'bad_argument', 'VoxEngine.createTTSPlayer(text, parameters): text must be a string');
   const p = opts === undefined ? {} : opts;
   checkVoice(s, 'VoxEngine.createTTSPlayer', p);
-  s.players += 1;
-  if (s.players > s.cfg.maxPlayers) {
-    s.warn('player_limit', `more than ${s.cfg.maxPlayers} media players created in this session ` +
-      '(VoxEngine limit; whether it counts concurrent or total players is unconfirmed: reuse players)');
-  }
+  countPlayer(s, 'VoxEngine.createTTSPlayer');
   s.event('api', { api: 'VoxEngine.createTTSPlayer', text });
   return new PlayerImpl(s, text, p).facade;
 }

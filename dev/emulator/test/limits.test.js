@@ -102,3 +102,44 @@ test('AppEvents.HttpRequest injected at a virtual time', async () => {
   assert.ok(logs(report).includes('got POST /cmd stop'));
   assert.equal(report.duration_ms, 5000);
 });
+
+/** Inline scenario: speak `n` lines one after another, each with a fresh TTS player or with call.say. */
+function linesScenario(n, how) {
+  return `
+    VoxEngine.addEventListener(AppEvents.Started, () => {
+      const call = VoxEngine.callPSTN('+79990001122', '+74950000000');
+      let i = 0;
+      function next() {
+        i += 1;
+        if (i > ${n}) { call.hangup(); return; }
+        const text = 'Строка номер ' + i + '.';
+        if (${JSON.stringify(how)} === 'say') { call.say(text, { voice: VoiceList.TBank.ru_RU_Dima }); return; }
+        const p = VoxEngine.createTTSPlayer(text, { voice: VoiceList.TBank.ru_RU_Dima });
+        p.addEventListener(PlayerEvents.PlaybackFinished, next);
+        p.sendMediaTo(call);
+      }
+      call.addEventListener(CallEvents.Connected, next);
+      call.addEventListener(CallEvents.PlaybackFinished, next);
+      call.addEventListener(CallEvents.Disconnected, () => VoxEngine.terminate());
+    });`;
+}
+
+test('media players: the 11th player created in a session is a violation even when only one plays at a time', async () => {
+  const { runScenario } = require('../emulator');
+  const ten = await runScenario({ scenarioSource: linesScenario(10, 'player'), operator: { answer: 'answer', lines: [] } });
+  assert.equal(ten.ok, true, JSON.stringify(ten.violations));
+  assert.equal(ten.players_created, 10);
+  const eleven = await runScenario({ scenarioSource: linesScenario(11, 'player'), operator: { answer: 'answer', lines: [] } });
+  assert.deepEqual(kinds(eleven), ['player_limit']);
+  assert.match(eleven.violations[0].message, /player #11 .*concurrent or total is unconfirmed/);
+  assert.equal(eleven.players_created, 11);
+  assert.equal(eleven.transcript.filter((t) => t.who === 'bot').length, 11, 'the player still plays: the run goes on');
+});
+
+test('media players: call.say creates no player object (any number of lines)', async () => {
+  const { runScenario } = require('../emulator');
+  const report = await runScenario({ scenarioSource: linesScenario(15, 'say'), operator: { answer: 'answer', lines: [] } });
+  assert.equal(report.ok, true, JSON.stringify(report.violations));
+  assert.equal(report.players_created, 0);
+  assert.equal(report.transcript.filter((t) => t.who === 'bot' && t.source === 'call.say').length, 15);
+});

@@ -128,3 +128,33 @@ test('call.say over 1500 characters fails the run and reports the playback error
   assert.deepEqual(kinds(report), ['tts_text_too_long']);
   assert.deepEqual(logs(report), ['finished: TTS text longer than 1500 characters']);
 });
+
+for (const finished of [false, true]) {
+  test(`call.stopPlayback cuts call.say: cut transcript, barge-in; PlaybackFinished only with sayStopFiresPlaybackFinished (${finished})`, async () => {
+    const { runScenario } = require('../emulator');
+    const report = await runScenario({
+      operator: { answer: 'answer', lines: [] },
+      scenarioSource: `
+        VoxEngine.addEventListener(AppEvents.Started, () => {
+          const call = VoxEngine.callPSTN('+7999', '+7495');
+          call.addEventListener(CallEvents.Connected, () => {
+            call.say('Это длинная фраза, которую перебьют на середине.', { voice: VoiceList.TBank.ru_RU_Dima });
+            setTimeout(() => call.stopPlayback(), 1000);
+            setTimeout(() => call.hangup(), 3000);
+          });
+          call.addEventListener(CallEvents.PlaybackStarted, () => Logger.write('started ' + Date.now()));
+          call.addEventListener(CallEvents.PlaybackFinished, () => Logger.write('finished'));
+          call.addEventListener(CallEvents.Disconnected, () => VoxEngine.terminate());
+        });`,
+      config: { sayStopFiresPlaybackFinished: finished, startEpochMs: 0 },
+    });
+    assert.equal(report.ok, true, JSON.stringify(report.violations));
+    const bot = report.transcript.filter((t) => t.who === 'bot');
+    assert.equal(bot.length, 1);
+    assert.equal(bot[0].source, 'call.say');
+    assert.equal(bot[0].cut, true);
+    assert.equal(bot[0].cut_by, 'call.stopPlayback');
+    assert.equal(report.barge_ins[0].via, 'call.stopPlayback');
+    assert.deepEqual(logs(report), finished ? ['started 3200', 'finished'] : ['started 3200']);
+  });
+}

@@ -94,3 +94,53 @@ test('realtime pure: the model speaks lines from its instructions and calls end_
   assert.equal(bot.at(-1), 'До свидания!');
   assert.equal(report.hangup_by, 'bot');
 });
+
+test('realtime: an utterance whose get_reply is cancelled by the next one still reaches the model (both words)', async () => {
+  // The operator says A, then B before the model's get_reply for A is out: B's speech_started
+  // cancels that response, and the next get_reply carries A and B (the conversation holds both).
+  // (operatorPatienceMs 600: B follows A without waiting for the bot; the silence lets B's get_reply out.)
+  const operator = { answer: 'answer', lines: [{ say: 'Алло.' }, { say: 'Слушаю вас внимательно.' }, { silence_s: 3 }] };
+  const be = await startBackend((req, n) => ({ json: { reply: REPLIES[n - 1], hangup: n >= 2 } }));
+  try {
+    const report = await run('realtime_hybrid.vjs', {
+      customData: JSON.stringify({ phone: '+79990001122', backend: be.url }), operator, config: { operatorPatienceMs: 600 },
+    });
+    assert.equal(report.ok, true, JSON.stringify(report.violations));
+    assert.ok(report.events.some((e) => e.kind === 'realtime' && e.action === 'response_cancelled' && e.reason === 'turn_detected'));
+    assert.deepEqual(be.requests.map((r) => JSON.parse(r.body).text), ['Алло. Слушаю вас внимательно.', 'До свидания!']);
+    assert.deepEqual(logs(report).filter((l) => l.startsWith('operator: ')),
+      ['operator: Алло.', 'operator: Слушаю вас внимательно.', 'operator: До свидания!']);
+  } finally {
+    await be.close();
+  }
+});
+
+test('the fake model voices the backend\'s say-exactly instruction word for word', async () => {
+  const { verbatim } = require('../lib/realtime');
+  const line = 'Понятно. А торг возможен? Скажем, до трёхсот тысяч: это реально?';
+  const instructions = `Voice the following line word for word, in its language, adding nothing. Say exactly: ${line}`;
+  assert.equal(verbatim(instructions), line);
+  const { runScenario } = require('../emulator');
+  const report = await runScenario({
+    secrets: { OPENAI_API_KEY: 'sk-x' },
+    operator: { answer: 'answer', lines: [] },
+    scenarioSource: `
+      require(Modules.OpenAI);
+      VoxEngine.addEventListener(AppEvents.Started, () => {
+        const call = VoxEngine.callPSTN('+79990001122', '+74950000000');
+        let client = null;
+        call.addEventListener(CallEvents.Connected, async () => {
+          client = await OpenAI.createRealtimeAPIClient({ apiKey: VoxEngine.getSecretValue('OPENAI_API_KEY'), onWebSocketClose: () => {} });
+          VoxEngine.sendMediaBetween(call, client);
+          client.addEventListener(OpenAI.RealtimeAPIEvents.SessionUpdated, () => {
+            client.responseCreate({ response: { instructions: ${JSON.stringify(instructions)}, tool_choice: 'none' } });
+          });
+          client.addEventListener(OpenAI.Events.WebSocketMediaEnded, () => { client.close(); call.hangup(); });
+          client.sessionUpdate({ session: { type: 'realtime', instructions: 'Ты клиент.' } });
+        });
+        call.addEventListener(CallEvents.Disconnected, () => VoxEngine.terminate());
+      });`,
+  });
+  assert.equal(report.ok, true, JSON.stringify(report.violations));
+  assert.deepEqual(report.transcript.filter((t) => t.who === 'bot').map((t) => t.text), [line]);
+});
