@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ def start_stack(extra_env: dict[str, str] | None = None) -> RunningStack:
         lines.append(line.rstrip())
         if line.startswith("AWS endpoint:"):
             break
+    # Keep draining the stack's output (handler warnings) so it never blocks on a full pipe.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     text = "\n".join(lines)
     found = {
         "api": re.search(r"API ready at (\S+)", text),

@@ -150,3 +150,36 @@ def test_vclient_call_json_is_the_get_call_body() -> None:
     assert view["status"] == "completed"
     assert view["summary"]["ending"] == "success"
     assert set(view) >= {"transcript", "turns", "summary", "call_id"}
+
+
+def test_vclient_call_follows_a_call_on_a_running_stack(stack: RunningStack) -> None:
+    # The --api mode a user points at a deployed stack, here pointed at the running local one
+    _operator(stack, _script("deposit_closing"))
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vclient_dev.cli",
+            "call",
+            "--engine",
+            "dialog",
+            "--persona",
+            "deposit_closing",
+            "--api",
+            stack.api,
+            "--api-key",
+            stack.api_key,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Call ") and "on dialog" in lines[0]
+    assert "simulated" not in lines[0]
+    assert any(
+        "operator" in line and operator_lines("deposit_closing")[0] in line for line in lines
+    )
+    assert "status completed · ending success" in out.stdout
