@@ -6,7 +6,6 @@ Both authenticate with the per-call bearer token minted by POST /call.
 from __future__ import annotations
 
 import os
-import re
 import time
 from typing import Any
 
@@ -15,8 +14,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.dialogs import DialogService, ReplyRequest
-from vclient.errors import ValidationFailed
 from vclient.http import (
+    call_id_param,
     json_response,
     parse_body,
     precheck,
@@ -28,7 +27,6 @@ from vclient.settings import DialogSettings
 from vclient.store import CallsRepository, DialogRepository
 
 MAX_BODY_BYTES = 8 * 1024
-CALL_ID = re.compile(r"^[0-9a-f]{32}$")
 
 settings = DialogSettings.from_env(os.environ)
 service = DialogService(
@@ -44,16 +42,9 @@ app = APIGatewayRestResolver()
 register_error_handlers(app)
 
 
-def _call_id(value: str) -> str:
-    if not CALL_ID.match(value):
-        raise ValidationFailed("call_id: must be 32 lowercase hex characters", field="call_id")
-    logger.append_keys(call_id=value)
-    return value
-
-
 @app.get("/call/<call_id>/session")
 def get_session(call_id: str) -> Response:
-    call_id = _call_id(call_id)
+    call_id = call_id_param(call_id)
     service.authorize(call_id, app.current_event.headers.get("authorization"))
     return json_response(200, service.session(call_id, public_base_url(app)))
 
@@ -61,7 +52,7 @@ def get_session(call_id: str) -> Response:
 @app.post("/call/<call_id>/reply")
 def post_reply(call_id: str) -> Response:
     started = app.context.get("started", time.perf_counter())
-    call_id = _call_id(call_id)
+    call_id = call_id_param(call_id)
     body = parse_body(app.current_event.body, ReplyRequest)
     logger.append_keys(turn=body.turn)
     service.authorize(call_id, app.current_event.headers.get("authorization"))

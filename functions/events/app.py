@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -12,9 +11,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.callview import call_view
-from vclient.errors import NotFound, ValidationFailed
+from vclient.errors import NotFound
 from vclient.events import EventBatch, EventsService
 from vclient.http import (
+    call_id_param,
     json_response,
     parse_body,
     precheck,
@@ -25,7 +25,6 @@ from vclient.settings import EventsSettings
 from vclient.store import CallsRepository, EventsRepository
 
 MAX_BODY_BYTES = 256 * 1024
-CALL_ID = re.compile(r"^[0-9a-f]{32}$")
 
 settings = EventsSettings.from_env(os.environ)
 service = EventsService(
@@ -40,16 +39,9 @@ app = APIGatewayRestResolver()
 register_error_handlers(app)
 
 
-def _call_id(value: str) -> str:
-    if not CALL_ID.match(value):
-        raise ValidationFailed("call_id: must be 32 lowercase hex characters", field="call_id")
-    logger.append_keys(call_id=value)
-    return value
-
-
 @app.post("/call/<call_id>/events")
 def post_events(call_id: str) -> Response:
-    call_id = _call_id(call_id)
+    call_id = call_id_param(call_id)
     service.authorize(call_id, app.current_event.headers.get("authorization"))
     batch = parse_body(app.current_event.body, EventBatch)
     return json_response(200, service.accept(call_id, batch))
@@ -57,7 +49,7 @@ def post_events(call_id: str) -> Response:
 
 @app.get("/call/<call_id>")
 def get_call(call_id: str) -> Response:
-    call_id = _call_id(call_id)
+    call_id = call_id_param(call_id)
     view = call_view(service.events.partition(call_id))
     if view is None:
         raise NotFound("No such call", call_id=call_id)

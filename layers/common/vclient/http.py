@@ -7,6 +7,7 @@ name the field. Nothing from an exception's internals is echoed back.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -123,6 +124,17 @@ def precheck(event: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
         "body": json.dumps(error.body(), ensure_ascii=False),
         "isBase64Encoded": False,
     }
+
+
+CALL_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def call_id_param(value: str) -> str:
+    """The ``{call_id}`` path parameter, checked, and added to the log keys."""
+    if not CALL_ID.match(value):
+        raise ValidationFailed("call_id: must be 32 lowercase hex characters", field="call_id")
+    logger.append_keys(call_id=value)
+    return value
 
 
 def public_base_url(app: APIGatewayRestResolver) -> str:

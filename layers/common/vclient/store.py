@@ -39,7 +39,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class CallsRepository:
+class _Table:
+    """The calls table through a low-level client made on first use (not at cold start)."""
+
     def __init__(self, table_name: str, client: Any | None = None) -> None:
         self._table = table_name
         self._client = client
@@ -50,6 +52,8 @@ class CallsRepository:
             self._client = boto3.client("dynamodb")
         return self._client
 
+
+class CallsRepository(_Table):
     def create(self, record: CallRecord) -> None:
         item = to_item({"pk": record.call_id, "sk": CALL_SK, **record.model_dump()})
         self.client.put_item(
@@ -104,23 +108,13 @@ class TurnClaim:
         self.item = item
 
 
-class DialogRepository:
+class DialogRepository(_Table):
     """The call's dialog item (``sk = "DIALOG"``): engine state, config snapshot, last answers.
 
     A warm turn costs two writes and no read: the claim (an update that returns the item) and
     the commit (an update conditioned on the claim), so two concurrent requests for one turn
     make one LLM call and one state advance.
     """
-
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("dynamodb")
-        return self._client
 
     def _key(self, call_id: str) -> dict[str, Any]:
         return to_item({"pk": call_id, "sk": DIALOG_SK})
@@ -217,18 +211,8 @@ def event_sk(seq: int) -> str:
     return f"{EVENT_PREFIX}{seq:07d}"
 
 
-class EventsRepository:
+class EventsRepository(_Table):
     """Event items (``sk = "EV#<seq>"``) of a call, written in one transaction per batch."""
-
-    def __init__(self, table_name: str, client: Any | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = boto3.client("dynamodb")
-        return self._client
 
     def existing_seqs(self, call_id: str, low: int, high: int) -> set[int]:
         seqs: set[int] = set()
