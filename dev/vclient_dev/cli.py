@@ -140,7 +140,15 @@ def _call(args: argparse.Namespace) -> int:
         if stack.emulator is None:
             print(f"cannot simulate calls: {stack.emulator_error}", file=sys.stderr)
             return 1
-        stack.vox.push_operator(operator)
+        config = None
+        if args.emulator_config:
+            raw = args.emulator_config
+            try:
+                config = json.loads(Path(raw[1:]).read_text() if raw.startswith("@") else raw)
+            except (OSError, ValueError) as exc:
+                print(f"--emulator-config: {exc}", file=sys.stderr)
+                return 2
+        stack.vox.push_operator(operator, config)
         return _run_and_report(stack.api.url, stack.api_key, body, args, simulated=True)
 
 
@@ -275,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     call.add_argument("--persona", help="bundled persona id, or a persona YAML/JSON file")
     call.add_argument("--operator", help="simulated operator script (YAML or JSON), local only")
     call.add_argument("--to", default="+79161234567", help="destination (E.164)")
+    call.add_argument(
+        "--emulator-config",
+        help="local only: emulator config as JSON or @file, e.g. faults (dev/emulator/README.md)",
+    )
     call.add_argument("--json", action="store_true", help="print exactly the GET /call body")
     call.add_argument("--api", help="a deployed stack's API URL (real call)")
     call.add_argument("--api-key", help="the deployed stack's API key")

@@ -26,8 +26,12 @@ pytestmark = pytest.mark.e2e
 FINAL = {"completed", "failed", "no_answer", "busy", "rejected"}
 
 
-def _operator(stack: RunningStack, script: dict[str, Any]) -> None:
-    requests.post(f"{stack.vox}/_operator", json={"operator": script}, timeout=5).raise_for_status()
+def _operator(
+    stack: RunningStack, script: dict[str, Any], config: dict[str, Any] | None = None
+) -> None:
+    requests.post(
+        f"{stack.vox}/_operator", json={"operator": script, "config": config}, timeout=5
+    ).raise_for_status()
 
 
 def _call(stack: RunningStack, **body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -183,3 +187,26 @@ def test_vclient_call_follows_a_call_on_a_running_stack(stack: RunningStack) -> 
         "operator" in line and operator_lines("deposit_closing")[0] in line for line in lines
     )
     assert "status completed · ending success" in out.stdout
+
+
+@pytest.mark.parametrize("engine", ["dialog", "realtime"])
+def test_reply_endpoint_failing_at_turn_3_ends_with_the_apology(
+    stack: RunningStack, engine: str
+) -> None:
+    # Given the reply endpoint answering 503 from turn 3 on (the first try and its retry)
+    faults = {"net": [{"urlContains": "/reply", "after": 2, "code": 503, "times": 2}]}
+    _operator(stack, _script(), {"faults": faults})
+    view, report = _call(stack, scenario=engine, persona="car_buyer")
+    # Then the client apologises and the call ends cleanly: no dead air, no hung session
+    assert report["violations"] == []
+    assert (view["status"], view["end_reason"]) == ("completed", "backend_error")
+    client_lines = [line["text"] for line in view["transcript"] if line["who"] == "client"]
+    assert "проблемы со связью" in client_lines[-1]
+    assert any(e["where"] for e in view["errors"])
+
+
+def test_realtime_socket_closing_mid_call(stack: RunningStack) -> None:
+    _operator(stack, _script(), {"faults": {"realtimeCloseAtTurn": 2}})
+    view, report = _call(stack, scenario="realtime_pure", persona="car_buyer")
+    assert report["violations"] == []
+    assert (view["status"], view["end_reason"]) == ("completed", "socket_closed")

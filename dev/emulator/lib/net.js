@@ -21,6 +21,7 @@ class Net {
     this.queue = [];
     this.seq = 0;
     this.faultHits = new Map();
+    this.faultSeen = new Map();
     this.inflight = new Set();
   }
 
@@ -122,6 +123,10 @@ class Net {
     for (let i = 0; i < list.length; i += 1) {
       const f = list[i];
       if (!f || !f.urlContains || !url.includes(f.urlContains)) continue;
+      // `after: N` lets the first N matching requests through (e.g. fail the reply of turn N+1).
+      const seen = (this.faultSeen.get(i) || 0) + 1;
+      this.faultSeen.set(i, seen);
+      if (seen <= Number(f.after || 0)) continue;
       const used = this.faultHits.get(i) || 0;
       const times = f.times === undefined ? Infinity : Number(f.times);
       if (used >= times) continue;
