@@ -51,6 +51,8 @@ let connectedAt = null;
 let finishing = false; // a way out has started: no new work
 /** @type {{reason: string, hangupBy: string} | null} the last line is being spoken */
 let ending = null;
+/** The dialog ending the client reached (success, goodbye, …) when known: sent with `ended`. */
+let endingKind = null;
 let answerTimer = null;
 let maxDurationTimer = null;
 let gaveUpRinging = false;
@@ -235,7 +237,9 @@ function finish(reason, hangupBy) {
     log(`stopEngine failed: ${e}`);
   }
   hangupCall();
-  postEvent('ended', { reason, hangup_by: hangupBy, duration_ms: connectedAt === null ? 0 : Date.now() - connectedAt });
+  const endedFields = { reason, hangup_by: hangupBy, duration_ms: connectedAt === null ? 0 : Date.now() - connectedAt };
+  if (endingKind) endedFields.ending = endingKind;
+  postEvent('ended', endedFields);
   whenDrained(FLUSH_WAIT_MS).then(() => VoxEngine.terminate());
 }
 
@@ -568,6 +572,7 @@ async function askBackend(turnNo, text, endAt) {
 
 /** The `ended` reason for a backend end_call (its optional `ending` names silence and time-outs). */
 function endReasonOf(answer) {
+  if (answer.ending) endingKind = answer.ending;
   return answer.ending === 'silence' || answer.ending === 'max_duration' ? answer.ending : 'end_call';
 }
 

@@ -52,6 +52,8 @@ let connectedAt = null;
 let finishing = false; // a way out has started: no new work
 /** @type {{reason: string, hangupBy: string} | null} the last line is being spoken */
 let ending = null;
+/** The dialog ending the client reached (success, goodbye, …) when known: sent with `ended`. */
+let endingKind = null;
 let answerTimer = null;
 let maxDurationTimer = null;
 let gaveUpRinging = false;
@@ -236,7 +238,9 @@ function finish(reason, hangupBy) {
     log(`stopEngine failed: ${e}`);
   }
   hangupCall();
-  postEvent('ended', { reason, hangup_by: hangupBy, duration_ms: connectedAt === null ? 0 : Date.now() - connectedAt });
+  const endedFields = { reason, hangup_by: hangupBy, duration_ms: connectedAt === null ? 0 : Date.now() - connectedAt };
+  if (endingKind) endedFields.ending = endingKind;
+  postEvent('ended', endedFields);
   whenDrained(FLUSH_WAIT_MS).then(() => VoxEngine.terminate());
 }
 
@@ -807,6 +811,7 @@ function engineFunctionCall(item, responseId) {
     log(`end_call arguments are not JSON: ${item.arguments}`);
   }
   log(`end_call (${why || 'no reason'})`);
+  endingKind = why || null;
   client.conversationItemCreate({ item: { type: 'function_call_output', call_id: item.call_id, output: JSON.stringify({ ok: true }) } });
   if (responseId && audioResponses[responseId]) {
     endAfterAudio('end_call', 'client', responseId);

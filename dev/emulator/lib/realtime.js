@@ -444,7 +444,8 @@ class RealtimeClient {
     for (const [k, p] of Object.entries(props)) {
       if (k in over) { out[k] = over[k]; continue; }
       const type = Array.isArray(p.type) ? p.type[0] : p.type;
-      if (Array.isArray(p.enum) && p.enum.length) out[k] = p.enum[0];
+      const bye = GOODBYE_RE.test(this.lastOperatorText);
+      if (Array.isArray(p.enum) && p.enum.length) out[k] = /reason/i.test(k) && bye && p.enum.includes('goodbye') ? 'goodbye' : p.enum[0];
       else if (type === 'string') {
         if (/text|utter|transcript|message|speech|said|phrase|question|input|query|operator|client|user/i.test(k)) out[k] = this.lastOperatorText;
         else if (/reason/i.test(k)) out[k] = GOODBYE_RE.test(this.lastOperatorText) ? 'goodbye' : 'emulated';
