@@ -139,6 +139,12 @@ class DialogService:
         if record.engine in ("dialog", "realtime"):
             payload["dialog_url"] = f"{api_base}/call/{call_id}/reply"
             payload["first_line"] = first_line
+        if record.engine in ("dialog", "realtime"):
+            # The session is fetched before dialing: pay the OpenAI SDK import (~0.6 s) here,
+            # not inside this container's first turn.
+            responder = self._responder(config)
+            if isinstance(responder, OpenAIResponder):
+                responder.warm()
         if record.engine == "dialog":
             payload["dialog"] = {"asr_profile": config.asr_profile, "tts_voice": voice}
         else:

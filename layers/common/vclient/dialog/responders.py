@@ -194,6 +194,10 @@ class OpenAIResponder:
         self.fallback: Responder = fallback or ScriptedResponder()
         self._clock = clock
 
+    def warm(self) -> None:
+        """Import the SDK and build the client now (off the turn path), not on the first turn."""
+        self._get_client()
+
     def _get_client(self) -> Any:
         if self._client is None:
             self._client = self._factory().with_options(
