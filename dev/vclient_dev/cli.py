@@ -6,6 +6,7 @@ vclient call --engine E --persona P --operator FILE [--to N] [--json]
 vclient call ... --api URL --api-key K
                                      one real call on a deployed stack, followed to its end
 vclient up                           the local stack until Ctrl-C (same as ``make up``)
+vclient vox setup --credentials FILE upload the scenarios to Voximplant and bind their rules
 vclient persona check FILE           validate a persona file; exit 1 with the error if invalid
 vclient persona list                 the bundled personas
 """
@@ -291,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     call.add_argument("--api", help="a deployed stack's API URL (real call)")
     call.add_argument("--api-key", help="the deployed stack's API key")
     call.add_argument("--timeout", type=float, default=900, help="seconds to follow the call")
+    vox = sub.add_parser("vox", help="Voximplant account setup")
+    vox_sub = vox.add_subparsers(dest="vox_command", required=True)
+    vox_setup = vox_sub.add_parser("setup", help="upload scenarios, create and bind rules")
+    vox_setup.add_argument("--credentials", required=True, help="service-account key JSON file")
+    vox_setup.add_argument("--application", default="vclient")
+    vox_setup.add_argument("--dry-run", action="store_true", help="say what would change")
+    vox_setup.add_argument("--vox-api-url", default="https://api.voximplant.com/platform_api")
     persona = sub.add_parser("persona", help="persona files")
     persona_sub = persona.add_subparsers(dest="persona_command", required=True)
     check = persona_sub.add_parser("check", help="validate a persona file")
@@ -308,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         return _demo()
     if args.command == "call":
         return _call(args)
+    if args.command == "vox":
+        from vclient_dev.vox_setup import main as run_vox_setup
+
+        return run_vox_setup(args)
     if args.persona_command == "check":
         return _persona_check(args.file)
     return _persona_list()

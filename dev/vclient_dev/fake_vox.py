@@ -64,6 +64,8 @@ class FakeVoximplant:
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.operators: list[dict[str, Any]] = []
+        self.applications: list[str] = ["vclient"]
+        self.scenarios: dict[str, str] = {}
         self.sessions: dict[int, str] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1_000_001)
@@ -122,6 +124,34 @@ class FakeVoximplant:
         if cmd == "GetRules":
             rules = [vars(rule) for rule in self.rules.values()]
             return {"result": rules, "count": len(rules), "total_count": len(rules)}
+        if cmd == "GetApplications":
+            name = form.get("application_name")
+            apps = [a for a in self.applications if name in (None, a)]
+            return {"result": [{"application_name": a} for a in apps], "count": len(apps)}
+        if cmd == "AddScenario":
+            name, script = form.get("scenario_name", ""), form.get("scenario_script", "")
+            if not name or len(name) >= 30 or not script:
+                return self._error(record, 101, "Invalid scenario_name or scenario_script")
+            if name in self.scenarios and form.get("rewrite") != "true":
+                return self._error(record, 101, "The scenario exists; pass rewrite=true")
+            self.scenarios[name] = script
+            return {"result": 1, "scenario_id": 100 + len(self.scenarios)}
+        if cmd == "AddRule":
+            if form.get("application_name") not in self.applications:
+                return self._error(record, 101, "Invalid application_name")
+            if not form.get("rule_pattern"):
+                return self._error(record, 101, "rule_pattern is required")
+            added = self.add_rule(form["rule_name"], form["application_name"], "")
+            return {"result": 1, "rule_id": added.rule_id}
+        if cmd == "BindScenario":
+            bound = self.rules.get(form.get("rule_name", ""))
+            scenario = form.get("scenario_name", "")
+            if bound is None:
+                return self._error(record, 156, "Invalid rule name")
+            if scenario not in self.scenarios:
+                return self._error(record, 101, "Invalid scenario_name")
+            bound.scenario_name = scenario
+            return {"result": 1}
         return self._error(record, 101, f"Unknown method {cmd}")
 
     def _start_scenarios(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
