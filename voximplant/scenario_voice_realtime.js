@@ -242,7 +242,7 @@ function finish(reason, hangupBy) {
   }
   hangupCall();
   const endedFields = { reason, hangup_by: hangupBy, duration_ms: connectedAt === null ? 0 : Date.now() - connectedAt };
-  if (endingKind) endedFields.ending = endingKind;
+  if (endingKind && /^[a-z_]{1,32}$/.test(endingKind)) endedFields.ending = endingKind;
   postEvent('ended', endedFields);
   whenDrained(FLUSH_WAIT_MS).then(() => VoxEngine.terminate());
 }

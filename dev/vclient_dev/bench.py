@@ -129,7 +129,12 @@ def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
             aws_ms[0] += (time.perf_counter() - started) * 1000
 
     fake = FakeOpenAI(delay_ms=llm_delay_ms).start()
-    stack = LocalStack(port=0, env_file=None, extra_env={"OPENAI_BASE_URL": fake.url})
+    stack = LocalStack(
+        port=0,
+        env_file=None,
+        extra_env={"OPENAI_BASE_URL": fake.url},
+        simulate_calls=False,  # the bench plays the scenario's part itself
+    )
     stack.start()
     botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
     overhead: list[float] = []

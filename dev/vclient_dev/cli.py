@@ -220,8 +220,9 @@ def _demo() -> int:
         print(comparison_table(views))
         print(
             "\nSimulated: operator speech, ASR, TTS and the Realtime model come from the VoxEngine "
-            "emulator\n(dev/emulator); latencies are its configured costs plus this machine's "
-            "real backend time."
+            "emulator\n(dev/emulator): voice-to-voice is its configured ASR/TTS/Realtime costs "
+            "plus the real time\nof the backend requests in the turn (backend p50 is measured by "
+            "the real handlers)."
         )
         ok = len(views) == len(ENGINES) and all(v["status"] == "completed" for v in views.values())
         return 0 if ok else 1

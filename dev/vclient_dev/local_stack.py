@@ -270,7 +270,10 @@ class LocalStack:
         if not path.exists():
             return None
         operator = start.get("operator") or bundled_operator("car_buyer")
-        return self.emulator.run(path, start["custom_data"], operator, start.get("config"))
+        # Latency marks include the real backend's time (the emulator's clock would otherwise
+        # stand still during HTTP); a caller's config may turn it off.
+        config = {"httpRealLatency": True, **(start.get("config") or {})}
+        return self.emulator.run(path, start["custom_data"], operator, config)
 
     def stop(self) -> None:
         for part in ("api", "vox", "emulator", "moto"):

@@ -287,6 +287,8 @@ def test_llm_turn_and_its_retry_cost_one_llm_call(llm_dialog: Any, fake_openai: 
     assert status == 200
     assert first["fallback"] is False and first["llm_ms"] is not None
     assert first["reply"] == "Понятно, спасибо."
+    sent = fake_openai.requests[0]["body"]
+    assert (sent["model"], sent["reasoning_effort"]) == ("gpt-5.4-mini", "none")
     # When the scenario retries the same turn (its request timed out on its side)
     status, again = reply(module, call, 1, "Здравствуйте, салон «Киа Центр»!")
     # Then the stored answer comes back and the LLM is not asked again

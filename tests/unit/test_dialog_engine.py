@@ -431,3 +431,17 @@ def test_empty_responder_reply_falls_back_to_a_filler(car: DialogEngine) -> None
     state, _ = car.start(T0)
     result = car.turn(state, "Алло.", T0 + 1000, StubResponder(reply="   "))
     assert result.reply in car.persona.fillers
+
+
+def test_answer_in_the_turn_that_times_out_a_phase_is_not_lost() -> None:
+    from vclient.dialog.engine import accept_answers
+
+    # Given deposit_closing: a topic-less greeting phase of one turn, then `situation`
+    persona = load_bundled("deposit_closing")
+    assert persona.phases[0].max_turns == 1 and not persona.topics_of(persona.phases[0].id)
+    # When the greeting turn (which ends that phase by its turn limit) already answers a
+    # `situation` topic
+    accepted, phase_index, _ = accept_answers(persona, 0, 1, [], [], ["early_close"])
+    # Then the answer counts in the phase it opened
+    assert accepted == ["early_close"]
+    assert persona.phases[phase_index].id != "greeting"

@@ -234,3 +234,44 @@ def test_call_view_assembles_transcript_turns_and_summary(
     assert sorted(summary["topics"]["answered_by_engine"]) == sorted(summary["topics"]["ids"])
     assert summary["ending"] == "success"
     assert view["persona"]["name"] == "Андрей Смирнов"
+
+
+def test_topic_coverage_needs_the_question_before_the_answer() -> None:
+    from vclient.callview import covered_topics
+    from vclient.persona import load_bundled
+
+    persona = load_bundled("car_buyer")
+    price = persona.topic("price")
+    # A greeting that happens to say a price word answers nothing: nobody asked yet
+    early = [
+        {"who": "operator", "text": "Салон, цена любая, слушаю вас."},
+        {"who": "client", "text": price.ask},
+    ]
+    assert covered_topics(persona, early) == []
+    # Asked, then answered
+    asked = [*early, {"who": "operator", "text": "Три миллиона рублей."}]
+    assert covered_topics(persona, asked) == ["price"]
+    # A paraphrased question counts too (two of the question's distinctive words)
+    paraphrase = [
+        {"who": "client", "text": "Подскажите, сколько стоит такая комплектация по цене?"},
+        {"who": "operator", "text": "Три миллиона рублей."},
+    ]
+    assert "price" in covered_topics(persona, paraphrase)
+
+
+def test_session_is_closed_once_the_call_has_ended(
+    start_call: Any, events_fn: Any, dialog: Any, fake_vox: Any, aws: Any
+) -> None:
+    call = place(start_call, fake_vox)
+    first = session(dialog, call)
+    assert first[0] == 200
+    # A re-fetch during the call answers from the call's snapshot, not from today's SSM
+    aws.put_param("dialog/asr_profile", "Yandex.ru_RU")
+    assert session(dialog, call)[1]["dialog"]["asr_profile"] == first[1]["dialog"]["asr_profile"]
+    batch = [
+        ev(1, "connected"),
+        ev(2, "ended", reason="end_call", hangup_by="client", duration_ms=1000),
+    ]
+    assert post(events_fn, call, batch)[1]["status"] == "completed"
+    status, body = session(dialog, call)
+    assert (status, body["reason"]) == (409, "call_ended")

@@ -113,7 +113,10 @@ class Net {
     realRequest(req, s.cfg.httpMaxResponseBytes, inflight).then((result) => {
       this.inflight.delete(inflight);
       const realMs = Date.now() - t0;
-      const at = result.code === -7 ? req.sentAt + req.timeoutS * 1000 : req.sentAt + s.cfg.httpLatencyMs;
+      // httpRealLatency: the request's real duration also passes in virtual time, so a local
+      // run's latency marks include the real backend's time (off by default: deterministic).
+      const real = s.cfg.httpRealLatency ? realMs : 0;
+      const at = result.code === -7 ? req.sentAt + req.timeoutS * 1000 : req.sentAt + s.cfg.httpLatencyMs + real;
       s.sched.endReal(at, () => this.deliver(req, result, realMs, false), { afterTerminate: true });
     });
   }

@@ -31,6 +31,7 @@ const DEFAULTS = {
   realTimeFactor: 0, // 0 = as fast as possible; 1 = virtual time follows wall time
   // simulated costs (virtual ms)
   httpLatencyMs: 0,
+  httpRealLatency: false, // true: real HTTP time also passes in virtual time (local stack)
   ringMs: 1000,
   answerAfterS: 3,
   asrStartMs: 100,
@@ -81,7 +82,7 @@ function checkConfig(config) {
 }
 
 const SIMULATED_KEYS = [
-  'httpLatencyMs', 'ringMs', 'answerAfterS', 'asrStartMs', 'asrCaptureMs', 'asrFinalizeMs', 'ttsStartMs',
+  'httpLatencyMs', 'httpRealLatency', 'ringMs', 'answerAfterS', 'asrStartMs', 'asrCaptureMs', 'asrFinalizeMs', 'ttsStartMs',
   'ttsMsPerChar', 'recordStartMs', 'operatorMsPerChar', 'operatorReactionMs', 'operatorPatienceMs',
   'operatorFirstLinePatienceMs', 'operatorBargeInAfterMs', 'operatorHangupDelayMs', 'realtimeConnectMs', 'realtimeClientLatencyMs',
   'realtimeEventMs', 'realtimeVadStartMs', 'realtimeTranscriptionMs', 'realtimeFunctionCallMs',

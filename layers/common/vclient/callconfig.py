@@ -7,6 +7,7 @@ They are snapshotted into the call's dialog item, so a warm turn never reads SSM
     <prefix>/openai/realtime_model      Realtime model of both realtime engines
     <prefix>/openai/transcription_model input transcription model of the realtime engines
     <prefix>/openai/key_mode            ephemeral | voximplant_secret
+    <prefix>/openai/reasoning_effort    none | minimal | low | medium | high | default (not sent)
     <prefix>/dialog/llm_timeout_ms      the responder's deadline before the scripted fallback
     <prefix>/dialog/reply_max_chars     cap of one spoken reply
     <prefix>/dialog/asr_profile         ASRProfileList path for the dialog engine
@@ -32,6 +33,7 @@ PARAMETERS = {
     "openai/realtime_model": "realtime_model",
     "openai/transcription_model": "transcription_model",
     "openai/key_mode": "key_mode",
+    "openai/reasoning_effort": "reasoning_effort",
     "dialog/llm_timeout_ms": "llm_timeout_ms",
     "dialog/reply_max_chars": "reply_max_chars",
     "dialog/asr_profile": "asr_profile",
@@ -48,6 +50,8 @@ class CallConfig(BaseModel):
     realtime_model: str = Field(default="gpt-realtime-2.1", min_length=1, max_length=100)
     transcription_model: str = Field(default="gpt-transcribe", min_length=1, max_length=100)
     key_mode: KeyMode = "ephemeral"
+    #: Reasoning models answer fastest with "none"; "default" sends nothing (non-reasoning models).
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "default"] = "none"
     llm_timeout_ms: int = Field(default=2500, ge=200, le=20000)
     reply_max_chars: int = Field(default=400, ge=50, le=1000)
     asr_profile: str = Field(default="Google.ru_RU", pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")

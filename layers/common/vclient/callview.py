@@ -2,15 +2,15 @@
 
 The summary is computed the same way for every engine so the engines can be compared on one
 persona: voice-to-voice latency from the scenario's marks, and topic coverage judged on the
-operator's transcript with the persona's answer keywords (the dialog engine's own verdict is
-reported beside it where there is one).
+transcript — the client asked, then the operator's answer carried the topic's keywords (the
+dialog engine's own verdict is reported beside it where there is one).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vclient.dialog.text import expect_keywords, matches_any
+from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, normalize
 from vclient.persona import Persona, load_bundled
 from vclient.records import CallRecord
 from vclient.store import CALL_SK, DIALOG_SK, EVENT_PREFIX
@@ -36,6 +36,31 @@ def _persona(record: CallRecord, dialog: dict[str, Any] | None) -> Persona | Non
     except Exception:
         return None
     return None
+
+
+def covered_topics(persona: Persona, transcript: list[dict[str, Any]]) -> list[str]:
+    """Topics the operator answered, judged on the transcript alone (so every engine alike).
+
+    A topic counts once the client has asked about it (its question, or two of the question's
+    distinctive words, in a client line) and a later operator line carries one of its answer
+    keywords. The order matters: a greeting that happens to contain a keyword answers nothing.
+    """
+    covered = []
+    for topic in persona.topics:
+        ask = normalize(" ".join(topic.ask.split()))
+        ask_words = expect_keywords(topic.ask)
+        needed = min(2, len(ask_words)) or 1
+        answers = topic.answer_keywords or expect_keywords(topic.expect)
+        raised = False
+        for line in transcript:
+            text = line["text"]
+            if line["who"] == "client":
+                hits = sum(1 for word in ask_words if contains_keyword(text, word))
+                raised = raised or ask in normalize(text) or hits >= needed
+            elif raised and matches_any(text, answers):
+                covered.append(topic.id)
+                break
+    return covered
 
 
 def _diff(later: int | None, earlier: int | None) -> int | None:
@@ -85,12 +110,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
 
     topics: dict[str, Any] = {"covered": None, "total": None}
     if persona is not None:
-        said = " ".join(line["text"] for line in transcript if line["who"] == "operator")
-        covered = [
-            t.id
-            for t in persona.topics
-            if said and matches_any(said, t.answer_keywords or expect_keywords(t.expect))
-        ]
+        covered = covered_topics(persona, transcript)
         topics = {"covered": len(covered), "total": len(persona.topics), "ids": covered}
         if dialog and record.engine != "realtime_pure":
             topics["answered_by_engine"] = list(dialog.get("state", {}).get("topics_answered", []))

@@ -33,6 +33,7 @@ from vclient.records import CallRecord
 from vclient.settings import DialogSettings
 from vclient.store import CallsRepository, DialogRepository
 
+FINAL_STATUSES = frozenset({"completed", "failed", "no_answer", "busy", "rejected"})
 DEFAULT_APOLOGY = "Извините, у меня проблемы со связью. Я перезвоню позже. До свидания."
 REPLY_TIMEOUT_S = 6
 ANSWER_TIMEOUT_S = 60
@@ -79,7 +80,7 @@ class DialogService:
     dialogs: DialogRepository
     now_ms: Callable[[], int] = _now_ms
     mint_secret: Callable[..., ClientSecret] = mint_client_secret
-    _responders: dict[tuple[str, str, int], OpenAIResponder] = field(default_factory=dict)
+    _responders: dict[tuple[str, str, int, str], OpenAIResponder] = field(default_factory=dict)
 
     # -- auth ---------------------------------------------------------------------------------
 
@@ -93,12 +94,14 @@ class DialogService:
         record = self.calls.get(call_id)
         if record is None:
             raise NotFound("No such call", call_id=call_id)
+        if record.status in FINAL_STATUSES:
+            # The token outlives the call; its session (numbers, a fresh OpenAI key) does not.
+            raise Conflict("The call has ended; its session is closed", reason="call_ended")
         raw = params.parameters_under(
             self.settings.param_prefix, max_age=self.settings.config_max_age_s
         )
         config = parse_call_config(raw)
         persona = persona_of(record, config)
-        voice = persona.voice.tts or config.tts_voice
         engine = DialogEngine(persona, max_reply_chars=config.reply_max_chars)
         state, first_line = engine.start(self.now_ms())
         item = self.dialogs.create(
@@ -114,7 +117,10 @@ class DialogService:
                 "expires_at": record.expires_at,
             },
         )
+        # A re-fetched session answers from the snapshot its turns use, not today's SSM.
         first_line = str(item["first_line"])
+        config = CallConfig.model_validate(item["config"])
+        voice = persona.voice.tts or config.tts_voice
         max_call = int(raw.get("max_call_duration_s", "900") or 900)
         payload: dict[str, Any] = {
             "call_id": call_id,
@@ -168,7 +174,9 @@ class DialogService:
                 model=config.realtime_model,
                 transcription_model=config.transcription_model,
             )
-            first = {"type": "response.create", "response": {"output_modalities": ["audio"]}}
+            # The model speaks first, with the persona's opening: the same first line as the
+            # other engines, so the comparison starts level.
+            first = say_exactly_response(persona.opening)
         out: dict[str, Any] = {
             "model": config.realtime_model,
             "key_source": config.key_mode,
@@ -246,7 +254,7 @@ class DialogService:
         api_key = self._openai_key()
         if not api_key:
             return ScriptedResponder()
-        cache_key = (api_key, config.text_model, config.llm_timeout_ms)
+        cache_key = (api_key, config.text_model, config.llm_timeout_ms, config.reasoning_effort)
         responder = self._responders.get(cache_key)
         if responder is None:
             timeout = config.llm_timeout_ms / 1000
@@ -255,6 +263,9 @@ class DialogService:
                 config.text_model,
                 timeout_s=timeout,
                 max_retries=0,
+                reasoning_effort=(
+                    None if config.reasoning_effort == "default" else config.reasoning_effort
+                ),
             )
             self._responders = {cache_key: responder}
         return responder

@@ -108,7 +108,7 @@ class Ended(_Event):
     hangup_by: Literal["operator", "client", "system"]
     duration_ms: int | None = Field(default=None, ge=0)
     #: The dialog ending the client reached (success, goodbye, …) when the engine knows it.
-    ending: str | None = Field(default=None, max_length=32)
+    ending: str | None = Field(default=None, max_length=64)
 
 
 Event = Annotated[

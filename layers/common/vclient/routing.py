@@ -49,7 +49,7 @@ class EngineRoute(BaseModel):
     rule_name: str | None = Field(default=None, min_length=1, max_length=100)
     application_name: str | None = Field(default=None, min_length=1, max_length=100)
     application_id: int | None = Field(default=None, gt=0)
-    scenario_name: str = Field(min_length=1, max_length=30)
+    scenario_name: str = Field(min_length=1, max_length=29)  # Voximplant: under 30 chars
 
     @model_validator(mode="after")
     def _rule_is_addressable(self) -> EngineRoute:

@@ -210,7 +210,10 @@ def accept_answers(
                 done.add(topic.id)
                 accepted.append(topic.id)
                 progress = True
-        phase_index, phase_turns = advance_phase(persona, phase_index, phase_turns, done)
+        advanced, phase_turns = advance_phase(persona, phase_index, phase_turns, done)
+        # A phase that ended (answered, or out of turns) opens the next one's topics: check again.
+        progress = progress or advanced != phase_index
+        phase_index = advanced
     return accepted, phase_index, phase_turns
 
 

@@ -193,6 +193,11 @@ def hybrid_instructions(persona: Persona) -> str:
     )
 
 
+def _clause(text: str) -> str:
+    """A persona sentence ready to be followed by our own punctuation."""
+    return " ".join(text.split()).rstrip(" .;:!")
+
+
 def pure_instructions(persona: Persona) -> str:
     """The whole persona compiled into Realtime instructions (the model plays it alone)."""
     p = persona
@@ -201,19 +206,20 @@ def pure_instructions(persona: Persona) -> str:
         f"You are {p.name}, a CUSTOMER on a phone call with a human operator of a company. "
         "Stay in character; never say or hint that you are an AI, a bot or a test.",
         f"Speak {language_name(p)} only, in short spoken sentences (one or two at a time).",
-        f"About you and your manner: {p.description}",
-        f"Your goal: {p.goal}",
-        f"Your first words (already said): «{p.opening}»",
+        f"About you and your manner: {_clause(p.description)}.",
+        f"Your mood at the start: {p.initial_mood}.",
+        f"Your goal: {_clause(p.goal)}.",
+        f"Your first words (said as the call connects): «{p.opening}»",
         "",
         "Phases of the call, in order:",
     ]
     for i, phase in enumerate(p.phases, 1):
         limit = f" (at most {phase.max_turns} turns)" if phase.max_turns else ""
         topics = ", ".join(t.id for t in p.topics_of(phase.id)) or "no topics"
-        out.append(f"{i}. {phase.id}: {phase.goal}{limit}. Topics: {topics}.")
+        out.append(f"{i}. {phase.id}: {_clause(phase.goal)}{limit}. Topics: {topics}.")
     out += ["", "Topics: ask one at a time, in order; move on when it counts as answered:"]
     for topic in p.topics:
-        line = f"- {topic.id}: ask «{topic.ask}». Answered when: {topic.expect}."
+        line = f"- {topic.id}: ask «{topic.ask}». Answered when: {_clause(topic.expect)}."
         if topic.follow_up:
             line += f" If vague, follow up once: «{topic.follow_up}»."
         out.append(line)
@@ -227,7 +233,7 @@ def pure_instructions(persona: Persona) -> str:
                 effects.append(f"become {reaction.mood}")
             if reaction.hang_up:
                 effects.append(f"say «{e.hangup_line}» and call {END_CALL_TOOL}(reason=hang_up)")
-            out.append(f"- If {reaction.trigger}: {'; '.join(effects)}.")
+            out.append(f"- If {_clause(reaction.trigger)}: {'; '.join(effects)}.")
     out += [
         "",
         "If the operator is silent, say one of: " + " / ".join(f"«{r}»" for r in p.reprompts),
@@ -240,7 +246,9 @@ def pure_instructions(persona: Persona) -> str:
         f"{END_CALL_TOOL}(reason=hang_up).",
     ]
     for cond in e.hang_up_if:
-        out.append(f"- If {cond}: say «{e.hangup_line}», then {END_CALL_TOOL}(reason=hang_up).")
+        out.append(
+            f"- If {_clause(cond)}: say «{e.hangup_line}», then {END_CALL_TOOL}(reason=hang_up)."
+        )
     out.append(
         f"- After {e.max_turns} operator turns: say «{e.close_line}», then "
         f"{END_CALL_TOOL}(reason=max_turns)."
