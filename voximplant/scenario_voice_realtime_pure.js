@@ -825,7 +825,15 @@ function engineFunctionCall(item, responseId) {
 function engineSilence() {
   if (reprompts >= limits.max_reprompts) {
     log(`operator silent after ${reprompts} reprompts: ending the call`);
-    finish('silence', 'client');
+    const goodbye = session.realtime && session.realtime.silence_response;
+    if (goodbye && goodbye.response) {
+      // Say the persona's silence line (exactly), then hang up after its audio.
+      endingKind = 'silence';
+      endAfterAudio('silence', 'client', null);
+      sendResponse({ response: goodbye.response }, true);
+    } else {
+      finish('silence', 'client');
+    }
     return;
   }
   reprompts += 1;

@@ -166,6 +166,7 @@ def test_realtime_sessions_pass_the_strict_sdk_walk(
     else:
         assert tools == {"end_call"}
         assert "dialog_url" not in body and "first_line" not in body
+        strict_validate(realtime["silence_response"], ResponseCreateEvent)
 
 
 def test_voximplant_secret_mode_sends_no_key(

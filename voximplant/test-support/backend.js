@@ -174,6 +174,7 @@ async function startBackend(opts = {}) {
       rt.session_update = engine === 'realtime' ? hybridSessionUpdate() : pureSessionUpdate();
       Object.assign(rt.session_update.session, opts.sessionUpdatePatch || {});
       rt.first_response = engine === 'realtime' ? sayExactly(FIRST_LINE) : { type: 'response.create', response: { output_modalities: ['audio'] } };
+      if (engine === 'realtime_pure' && opts.silenceLine) rt.silence_response = sayExactly(opts.silenceLine);
       s.realtime = rt;
     }
     return Object.assign(s, opts.sessionPatch || {});

@@ -69,6 +69,18 @@ test('realtime_pure silence: the model is nudged max_reprompts times, then the c
   assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason: 'silence', hangup_by: 'client' });
 });
 
+test('realtime_pure silence with silence_response: the silence line is said exactly, then the call ends', async () => {
+  const silenceLine = 'Алло? Вас совсем не слышно. Я перезвоню позже.';
+  const { report, be } = await runCall('realtime_pure', {
+    operator: { answer: 'answer', lines: [{ silence_s: 60 }] },
+    backend: { limits: { silence_timeout_s: 3, max_reprompts: 2 }, silenceLine },
+  });
+  const evs = assertClean(report, be);
+  const lines = botLines(report).map((t) => t.text);
+  assert.equal(lines[lines.length - 1], silenceLine);
+  assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by, ending: ended(evs).ending }, { reason: 'silence', hangup_by: 'client', ending: 'silence' });
+});
+
 test('realtime_pure socket closed mid-call: error event, the apology via TTS, ended socket_closed', async () => {
   const { report, be } = await runCall('realtime_pure', {
     operator: conversation(), config: { faults: { realtimeCloseAtTurn: 2, realtimeCloseCode: 1011, realtimeCloseReason: 'server error' } },

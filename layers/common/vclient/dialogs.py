@@ -177,12 +177,17 @@ class DialogService:
             # The model speaks first, with the persona's opening: the same first line as the
             # other engines, so the comparison starts level.
             first = say_exactly_response(persona.opening)
+            silence = persona.ending.silence_line or persona.ending.close_line
         out: dict[str, Any] = {
             "model": config.realtime_model,
             "key_source": config.key_mode,
             "session_update": update,
             "first_response": first,
         }
+        if engine == "realtime_pure":
+            # What the client says when the operator stays silent past the reprompts (the
+            # backend ends silent calls itself in the other engines).
+            out["silence_response"] = say_exactly_response(silence)
         if config.key_mode == "voximplant_secret":
             out["secret_name"] = "OPENAI_API_KEY"
             return out
