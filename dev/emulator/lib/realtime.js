@@ -72,6 +72,15 @@ function quotedLines(text) {
   return out;
 }
 
+/** The questions a persona's compiled instructions list (`ask «…»`), else every quoted line. */
+function pureLines(text) {
+  const asks = [];
+  const re = /\bask «([^»]{2,300})»/g;
+  let m;
+  while ((m = re.exec(String(text || ''))) !== null) asks.push(m[1].trim());
+  return asks.length ? asks : quotedLines(text);
+}
+
 /** The text after "Say exactly:" / "Скажи дословно:" / "Произнеси:", unquoted. */
 function verbatim(instr) {
   const m = String(instr || '').match(/(?:say exactly|say verbatim|скажи дословно|скажи ровно|произнеси дословно|произнеси)\s*[:：]\s*([\s\S]+)$/i);
@@ -491,7 +500,7 @@ class RealtimeClient {
       if (typeof parsed === 'string' && parsed) return parsed;
       if (parsed === null && last.output && last.output.length < 500) return last.output;
     }
-    const pure = quotedLines(this.session.instructions);
+    const pure = pureLines(this.session.instructions);
     if (this.pureIdx < pure.length) return pure[this.pureIdx++];
     const canned = cfg.realtime.cannedLines || CANNED;
     return canned[this.cannedIdx++ % canned.length];
@@ -710,4 +719,4 @@ class RealtimeClient {
   }
 }
 
-module.exports = { makeNamespace, RealtimeClient, quotedLines, verbatim };
+module.exports = { makeNamespace, RealtimeClient, quotedLines, pureLines, verbatim };
