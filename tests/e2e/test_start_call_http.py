@@ -111,7 +111,7 @@ def test_voximplant_refusal_is_502_and_stored_as_failed(stack: RunningStack) -> 
 
 BAD: list[tuple[Any, dict[str, str], int, str]] = [
     ("{oops", {}, 400, "invalid_json"),
-    ("", {}, 422, "validation_error"),
+    ("", {}, 400, "invalid_json"),
     ("null", {}, 422, "validation_error"),
     ({"to": "+79161234567", "unknown": True}, {}, 422, "validation_error"),
     ({"to": "8-916-123-45-67"}, {}, 422, "validation_error"),

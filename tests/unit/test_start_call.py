@@ -299,7 +299,7 @@ def test_placeholder_voximplant_credentials_are_a_clear_503(
 
 BAD_INPUTS = [
     ("{bad json", {}, 400, "invalid_json", None),
-    ("", {}, 422, "validation_error", None),
+    ("", {}, 400, "invalid_json", None),
     ("[]", {}, 422, "validation_error", None),
     ('"+79161234567"', {}, 422, "validation_error", None),
     ({}, {}, 422, "validation_error", "to"),

@@ -48,7 +48,11 @@ def validation_error(errors: Sequence[Any]) -> ApiError:
     if any(e.get("type") == "json_invalid" for e in errors):
         return InvalidJson("The request body is not valid JSON")
     first = details[0] if details else {"field": None, "message": "Invalid request"}
-    if first["field"] is None and first.get("type") in ("model_attributes_type", "dict_type"):
+    if first["field"] is None and first.get("type") in (
+        "model_type",
+        "model_attributes_type",
+        "dict_type",
+    ):
         first = {**first, "message": "The request body must be a JSON object"}
     field = first["field"]
     message = f"{field}: {first['message']}" if field else str(first["message"])
