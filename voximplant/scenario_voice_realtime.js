@@ -837,6 +837,7 @@ async function askBackend(turnNo, text, endAt, callId) {
   }
   const mark = { turn: turnNo, speech_end_at: endAt, reply_requested_at: Date.now(), reply_received_at: null, audio_started_at: null };
   const body = { turn: turnNo, text };
+  if (connectedAt !== null) body.connected_at = connectedAt; // the backend's call clock starts here
   if (endAt) body.speech_end_at = endAt;
   const res = await requestWithRetry(session.dialog_url, 'POST', body, limits.reply_timeout_s);
   replyBusy = false;

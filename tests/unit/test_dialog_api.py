@@ -487,3 +487,29 @@ def test_invalid_inline_persona_names_the_field(start_call: Any, fake_vox: Any) 
     body = json.loads(result["body"])
     assert (result["statusCode"], body["field"]) == (422, "persona.ending.max_turns")
     assert fake_vox.requests == []
+
+
+def test_max_duration_counts_from_the_answer_not_the_session_fetch(
+    start_call: Any, dialog: Any, fake_vox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from vclient.persona import load_bundled
+
+    persona = load_bundled("car_buyer")
+    now = int(time.time() * 1000)
+    long_ago = now - (persona.ending.max_duration_s + 100) * 1000
+    # Given sessions fetched longer ago than the persona's whole duration (a very long ring)
+    calls = [place(start_call, fake_vox) for _ in range(2)]
+    monkeypatch.setattr(dialog.service, "now_ms", lambda: long_ago)
+    for call in calls:
+        session(dialog, call)
+    monkeypatch.setattr(dialog.service, "now_ms", lambda: now)
+    # When the scenario says the operator answered a second ago
+    body = {"turn": 1, "text": "Здравствуйте!", "connected_at": now - 1000}
+    status, answer = request(dialog, "post_reply.json", calls[0], body)
+    # Then the dialog goes on: the clock started at the answer
+    assert (status, answer["end_call"]) == (200, False)
+    # While without the mark the ring counts, and the call is over
+    status, answer = reply(dialog, calls[1], 1, "Здравствуйте!")
+    assert (status, answer["ending"]) == (200, "max_duration")

@@ -225,7 +225,7 @@ async function startBackend(opts = {}) {
     if (route === 'reply' && req.method === 'POST') {
       st.replyRequests.push(payload);
       const { turn, text } = payload;
-      const extra = Object.keys(payload).filter((k) => !['turn', 'text', 'speech_end_at'].includes(k));
+      const extra = Object.keys(payload).filter((k) => !['turn', 'text', 'speech_end_at', 'connected_at'].includes(k));
       if (!Number.isInteger(turn) || typeof text !== 'string' || extra.length) {
         return { status: 422, json: { code: 'validation', message: `bad reply body ${body}` } };
       }

@@ -55,6 +55,8 @@ class ReplyRequest(BaseModel):
     turn: int = Field(ge=1, le=10_000)
     text: str = Field(max_length=2000)
     speech_end_at: int | None = Field(default=None, ge=0)
+    #: When the operator answered (epoch ms): the persona's max_duration counts from here.
+    connected_at: int | None = Field(default=None, ge=0)
 
 
 class ReplyResponse(BaseModel):
@@ -229,6 +231,10 @@ class DialogService:
         persona = persona_of_item(item)
         engine = DialogEngine(persona, max_reply_chars=config.reply_max_chars)
         state = DialogState.from_item(item["state"])
+        if request.connected_at and state.started_at_ms < request.connected_at <= now:
+            # The state was started when the session was fetched, before ringing: the call's
+            # clock starts when the operator answered.
+            state = state.model_copy(update={"started_at_ms": request.connected_at})
         result = engine.turn(state, request.text, now, self._responder(config))
         answer = ReplyResponse(
             turn=request.turn,
