@@ -269,11 +269,27 @@ class LocalStack:
         path = scenario_path(start["rule"].scenario_name)
         if not path.exists():
             return None
-        operator = start.get("operator") or bundled_operator("car_buyer")
+        operator = start.get("operator") or bundled_operator(self._persona_of(start))
         # Latency marks include the real backend's time (the emulator's clock would otherwise
         # stand still during HTTP); a caller's config may turn it off.
         config = {"httpRealLatency": True, **(start.get("config") or {})}
         return self.emulator.run(path, start["custom_data"], operator, config)
+
+    def _persona_of(self, start: dict[str, Any]) -> str:
+        """The started call's persona id (for its bundled operator script), else car_buyer."""
+        import boto3
+
+        try:
+            call_id = json.loads(start["custom_data"])["id"]
+            item = boto3.client(
+                "dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION
+            ).get_item(
+                TableName=self.names["CallsTable"],
+                Key={"pk": {"S": call_id}, "sk": {"S": "CALL"}},
+            )
+            return str(item["Item"]["persona"]["S"])
+        except (KeyError, ValueError, TypeError):
+            return "car_buyer"
 
     def stop(self) -> None:
         for part in ("api", "vox", "emulator", "moto"):

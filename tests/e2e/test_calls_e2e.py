@@ -213,3 +213,11 @@ def test_realtime_socket_closing_mid_call(stack: RunningStack) -> None:
     view, report = _call(stack, scenario="realtime_pure", persona="car_buyer")
     assert report["violations"] == []
     assert (view["status"], view["end_reason"]) == ("completed", "socket_closed")
+
+
+def test_without_a_queued_operator_the_personas_own_operator_answers(stack: RunningStack) -> None:
+    view, report = _call(stack, scenario="dialog", persona="deposit_closing")
+    assert report["violations"] == []
+    said = [line["text"] for line in view["transcript"] if line["who"] == "operator"]
+    assert said[0] == operator_lines("deposit_closing")[0]
+    assert view["summary"]["ending"] == "success"
