@@ -13,12 +13,9 @@ prefix match (``цен*``), words of four letters or fewer match exactly (``по
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-if TYPE_CHECKING:
-    import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +24,11 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+from vclient.bundled import bundled_dir, bundled_ids
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_LINE_CHARS = 300
 """Cap for every line the client speaks verbatim (Voximplant's TTS limit is 1500 characters)."""
@@ -396,35 +398,20 @@ def _check_duplicate_keys(node: yaml.Node, loc: tuple[str | int, ...]) -> None:
 # --- bundled personas ----------------------------------------------------------------------------
 
 
-def _bundled_dir() -> Any:
-    return resources.files("vclient").joinpath("personas")
-
-
-@functools.cache
-def _bundled_ids() -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            entry.name.removesuffix(".yaml")
-            for entry in _bundled_dir().iterdir()
-            if entry.name.endswith(".yaml")
-        )
-    )
-
-
 def bundled_persona_ids() -> list[str]:
     """Ids of the personas shipped in the layer, sorted."""
-    return list(_bundled_ids())
+    return list(bundled_ids())
 
 
 @functools.cache
 def load_bundled(persona_id: str) -> Persona:
     """Load a bundled persona by id (cached per process). Unknown ids raise ``PersonaError``."""
-    if persona_id not in _bundled_ids():
+    if persona_id not in bundled_ids():
         raise PersonaError(
             f"unknown persona {persona_id!r}; bundled: {', '.join(bundled_persona_ids())}",
             field="persona",
         )
-    text = _bundled_dir().joinpath(f"{persona_id}.yaml").read_text(encoding="utf-8")
+    text = bundled_dir().joinpath(f"{persona_id}.yaml").read_text(encoding="utf-8")
     try:
         persona = _parse(text)
     except PersonaError as exc:
