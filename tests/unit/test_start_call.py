@@ -337,3 +337,16 @@ def test_bad_inputs_get_clear_4xx(
     if field:
         assert got["field"] == field
     assert starts(fake_vox) == []
+
+
+def test_log_keys_do_not_leak_into_the_next_invocation(start_call: Any, fake_vox: Any) -> None:
+    from vclient.observability import logger
+
+    # Given a warm container that just started a call (its id is in the log keys)
+    status, body = post(start_call, {"to": "+79161234567"})
+    assert status == 202
+    assert logger.get_current_keys().get("call_id") == body["call_id"]
+    # When the next request carries no call
+    assert post(start_call, {"to": "bad"})[0] == 422
+    # Then its log lines do not claim the previous call
+    assert "call_id" not in logger.get_current_keys()
