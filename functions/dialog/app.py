@@ -53,9 +53,9 @@ def get_session(call_id: str) -> Response:
 def post_reply(call_id: str) -> Response:
     started = app.context.get("started", time.perf_counter())
     call_id = call_id_param(call_id)
+    service.authorize(call_id, app.current_event.headers.get("authorization"))
     body = parse_body(app.current_event.body, ReplyRequest)
     logger.append_keys(turn=body.turn)
-    service.authorize(call_id, app.current_event.headers.get("authorization"))
     answer = service.reply(call_id, body, started=started)
     return json_response(200, answer.model_dump(mode="json", exclude_none=True))
 

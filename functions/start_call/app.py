@@ -18,7 +18,12 @@ from aws_lambda_powertools.utilities.idempotency.persistence.dynamodb import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.calls import CallStarter
-from vclient.errors import IdempotencyKeyReused, RequestInProgress, ValidationFailed
+from vclient.errors import (
+    IdempotencyKeyReused,
+    RequestInProgress,
+    ValidationFailed,
+    VoximplantTimeout,
+)
 from vclient.http import (
     json_response,
     parse_body,
@@ -51,8 +56,15 @@ register_error_handlers(app)
 
 
 def _start_once(data: dict[str, Any]) -> dict[str, Any]:
+    """One start, as ``{"status", "body"}``. A Voximplant timeout is an answer, not an error:
+    the call may be dialing, so a retry with the same Idempotency-Key must get this 504 back
+    instead of dialing again (Powertools forgets a key whose function raised)."""
     request = StartCallRequest.model_validate(data["request"])
-    return starter.start(request, api_base=data["api_base"]).model_dump(mode="json")
+    try:
+        started = starter.start(request, api_base=data["api_base"])
+    except VoximplantTimeout as exc:
+        return {"status": exc.status, "body": exc.body()}
+    return {"status": 202, "body": started.model_dump(mode="json")}
 
 
 def _idempotent(data: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +101,7 @@ def post_call() -> Response:
                 "Idempotency-Key must be 1 to 128 printable characters", field="Idempotency-Key"
             )
         result = _idempotent({**data, "key": key})
-    return json_response(202, result)
+    return json_response(result["status"], result["body"])
 
 
 @logger.inject_lambda_context(

@@ -513,3 +513,13 @@ def test_max_duration_counts_from_the_answer_not_the_session_fetch(
     # While without the mark the ring counts, and the call is over
     status, answer = reply(dialog, calls[1], 1, "Здравствуйте!")
     assert (status, answer["ending"]) == (200, "max_duration")
+
+
+def test_reply_checks_the_token_before_reading_the_body(
+    start_call: Any, dialog: Any, fake_vox: Any
+) -> None:
+    call = place(start_call, fake_vox)
+    session(dialog, call)
+    status, body = request(dialog, "post_reply.json", call, "[" * 5000, token=None)
+    assert (status, body["code"]) == (401, "unauthorized")
+    assert request(dialog, "post_reply.json", call, "[" * 5000)[0] == 400

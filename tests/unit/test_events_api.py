@@ -275,3 +275,36 @@ def test_session_is_closed_once_the_call_has_ended(
     assert post(events_fn, call, batch)[1]["status"] == "completed"
     status, body = session(dialog, call)
     assert (status, body["reason"]) == (409, "call_ended")
+
+
+def test_a_lost_connected_batch_does_not_fail_a_finished_call(
+    start_call: Any, events_fn: Any, fake_vox: Any
+) -> None:
+    # Given a scenario whose `connected` batch never arrived (dropped after its retries)
+    call = place(start_call, fake_vox)
+    assert post(events_fn, call, [ev(1, "dialing"), ev(2, "ringing")])[0] == 200
+    # When the final batch says the conversation lasted and ended normally
+    batch = [ev(9, "ended", reason="end_call", hangup_by="client", duration_ms=95_000)]
+    # Then the call is completed, not failed
+    assert post(events_fn, call, batch)[1]["status"] == "completed"
+    assert get_call(events_fn, call.call_id)[1]["failure"] is None
+
+
+def test_a_call_that_never_connected_ends_failed(
+    start_call: Any, events_fn: Any, fake_vox: Any
+) -> None:
+    call = place(start_call, fake_vox)
+    batch = [
+        ev(1, "error", where="session", message="x"),
+        ev(2, "ended", reason="backend_error", hangup_by="system", duration_ms=0),
+    ]
+    assert post(events_fn, call, batch)[1]["status"] == "failed"
+
+
+def test_hostile_bodies_and_tokens_are_4xx_not_crashes(
+    start_call: Any, events_fn: Any, fake_vox: Any
+) -> None:
+    call = place(start_call, fake_vox)
+    assert post(events_fn, call, "[" * 5000)[0] == 400
+    assert post(events_fn, call, [ev(1, "dialing")], token="²." + "a" * 32)[0] == 403
+    assert post(events_fn, call, [ev(1, "dialing")], token="1." + "é" * 32)[0] == 403

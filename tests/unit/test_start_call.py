@@ -350,3 +350,72 @@ def test_log_keys_do_not_leak_into_the_next_invocation(start_call: Any, fake_vox
     assert post(start_call, {"to": "bad"})[0] == 422
     # Then its log lines do not claim the previous call
     assert "call_id" not in logger.get_current_keys()
+
+
+@pytest.mark.parametrize("http_status", [500, 502, 504])
+def test_ambiguous_http_errors_are_504_and_never_retried(
+    start_call: Any, fake_vox: Any, aws: Any, http_status: int
+) -> None:
+    from vclient_dev.fake_vox import Fault
+
+    # Given Voximplant (or a proxy before it) answering a status that may follow a started call
+    fake_vox.faults.append(Fault(kind="http", code=http_status, count=5))
+    status, body = post(start_call, {"to": "+79161234567"})
+    # Then nobody dials again: one request, 504, and the call is not marked failed
+    assert (status, body["code"]) == (504, "voximplant_timeout")
+    assert len(starts(fake_vox)) == 1
+    assert aws.call_item(body["call_id"])["status"] == "starting"
+
+
+def test_a_retried_504_with_the_same_key_never_dials_twice(
+    function_env: dict[str, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    fake_vox: Any,
+    aws: Any,
+) -> None:
+    from vclient_dev.fake_vox import Fault
+
+    env = {**function_env["StartCallFunction"], "VOX_DEADLINE_S": "1"}
+    module = import_function("start_call", env, monkeypatch)
+    fake_vox.faults.append(Fault(kind="delay", seconds=2.5))
+    headers = {"Idempotency-Key": "timeout-then-retry"}
+    first = post(module, {"to": "+79161234567"}, headers)
+    assert first[0] == 504
+    # When the client retries the same request with the same key
+    second = post(module, {"to": "+79161234567"}, headers)
+    # Then it gets the same answer, and Voximplant was asked once
+    assert second == first
+    assert len(starts(fake_vox)) == 1
+
+
+def test_events_that_arrived_first_are_not_overwritten_by_a_late_failure(
+    start_call: Any, fake_vox: Any, aws: Any
+) -> None:
+    from vclient.store import CallsRepository
+
+    # Given a call whose scenario already reported dialing
+    _, body = post(start_call, {"to": "+79161234567"})
+    repo = CallsRepository(aws.done.names["CallsTable"], aws.clients["dynamodb"])
+    repo.update(body["call_id"], {"status": "dialing"})
+    # When a late failure for the same start is recorded
+    start_call.starter._failed(
+        body["call_id"],
+        "dialog",
+        __import__("vclient.voximplant").voximplant.VoximplantHttpError(503),
+    )
+    # Then the call keeps what its scenario said
+    assert aws.call_item(body["call_id"])["status"] == "dialing"
+
+
+def test_an_unreadable_private_key_is_a_configuration_error(
+    start_call: Any, fake_vox: Any, aws: Any, service_account: Any
+) -> None:
+    broken = {**service_account[0], "private_key": "-----BEGIN PRIVATE KEY-----\\nAAAA"}
+    aws.clients["secretsmanager"].put_secret_value(
+        SecretId=aws.done.secret_arns["VoximplantCredentialsSecret"],
+        SecretString=json.dumps(broken),
+    )
+    status, body = post(start_call, {"to": "+79161234567"})
+    assert (status, body["code"]) == (503, "configuration_error")
+    assert "private_key" in body["message"]
+    assert starts(fake_vox) == []

@@ -52,7 +52,8 @@ class CallConfig(BaseModel):
     key_mode: KeyMode = "ephemeral"
     #: Reasoning models answer fastest with "none"; "default" sends nothing (non-reasoning models).
     reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "default"] = "none"
-    llm_timeout_ms: int = Field(default=2500, ge=200, le=20000)
+    # Below the dialog Lambda's 20 s timeout and the 15 s turn claim, with room for the rest.
+    llm_timeout_ms: int = Field(default=2500, ge=200, le=10000)
     reply_max_chars: int = Field(default=400, ge=50, le=1000)
     asr_profile: str = Field(default="Google.ru_RU", pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")
     tts_voice: str = Field(default="TBank.ru_RU_Dima", pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")

@@ -156,7 +156,10 @@ class CallStarter:
             or result.media_session_access_url,
             "updated_at": _iso(self.now()),
         }
-        self.repo.update(call_id, changes)
+        try:
+            self.repo.update(call_id, changes)
+        except Exception:
+            logger.exception("Could not store Voximplant's ids on the started call")
         metrics.add_metric(name="CallsStarted", unit="Count", value=1)
         record = record.model_copy(update=changes)
         return start_response(record)
@@ -224,7 +227,12 @@ class CallStarter:
                 http_status=status,
                 call_id=call_id,
             )
-        self.repo.update(call_id, {"status": "failed", "failure": failure, "updated_at": now})
+        # Only a call nobody has reported on yet: events from a scenario that did start win.
+        self.repo.update(
+            call_id,
+            {"status": "failed", "failure": failure, "updated_at": now},
+            only_if_status="starting",
+        )
         logger.warning("Voximplant refused the call", extra={"failure": failure, "engine": engine})
         return error
 

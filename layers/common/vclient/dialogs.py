@@ -123,7 +123,13 @@ class DialogService:
         first_line = str(item["first_line"])
         config = CallConfig.model_validate(item["config"])
         voice = persona.voice.tts or config.tts_voice
-        max_call = int(raw.get("max_call_duration_s", "900") or 900)
+        try:
+            max_call = int(raw.get("max_call_duration_s", "900") or 900)
+        except ValueError:
+            raise ConfigurationError(
+                "SSM parameter max_call_duration_s is not a number",
+                parameter="max_call_duration_s",
+            ) from None
         payload: dict[str, Any] = {
             "call_id": call_id,
             "engine": record.engine,
@@ -287,6 +293,7 @@ class DialogService:
                 self.settings.openai_secret, max_age=self.settings.secret_max_age_s
             )
         except ConfigurationError:
+            logger.warning("The OpenAI key secret is unreadable: using the scripted responder")
             return ""
         try:
             value = json.loads(raw)

@@ -135,6 +135,7 @@ class EventBatch(BaseModel):
 
 _event_adapter: TypeAdapter[Any] = TypeAdapter(Event)
 
+CONNECTED_ENDINGS = frozenset({"end_call", "operator_hangup", "max_duration", "silence"})
 RANK: dict[str, int] = {"starting": 0, "dialing": 1, "ringing": 2, "connected": 3}
 TERMINAL = 4
 #: Voximplant's CallEvents.Failed codes → the call's final status.
@@ -200,13 +201,18 @@ def fold(record: CallRecord, events: list[Any]) -> dict[str, Any]:
             target = event.type
             if event.type == "connected":
                 connected = True
-                changes.setdefault("connected_at", _iso(event.t))
+                if record.connected_at is None:
+                    changes.setdefault("connected_at", _iso(event.t))
         elif event.type == "failed":
             target = FAILED_STATUS.get(event.code, "failed")
             changes["failure"] = {"source": "call", "code": event.code, "reason": event.reason}
         elif event.type == "recording":
             changes["recording_url"] = event.url
         elif event.type == "ended":
+            # A lost or late `connected` batch must not turn a finished conversation into a
+            # failure: a call that lasted, or ended the way only a connected call ends, was
+            # connected (the scenario sends duration 0 when it never connected).
+            connected = connected or bool(event.duration_ms) or event.reason in CONNECTED_ENDINGS
             target = "completed" if connected else "failed"
             changes["ended_at"] = _iso(event.t)
             changes["end_reason"] = event.reason

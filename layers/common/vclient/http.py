@@ -66,7 +66,7 @@ def parse_body[Model: BaseModel](body: str | None, model: type[Model]) -> Model:
     """
     try:
         data = json.loads(body or "")
-    except (json.JSONDecodeError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # JSONDecodeError is a ValueError
         raise InvalidJson("The request body is not valid JSON") from None
     try:
         return model.model_validate(data)

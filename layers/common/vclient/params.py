@@ -15,7 +15,12 @@ from vclient.errors import ConfigurationError
 
 def parameters_under(prefix: str, *, max_age: int) -> dict[str, str]:
     """All parameters below ``prefix``, keyed by their name relative to it (one API call)."""
-    values = parameters.get_parameters(prefix, recursive=True, max_age=max_age)
+    try:
+        values = parameters.get_parameters(prefix, recursive=True, max_age=max_age)
+    except parameters.exceptions.GetParameterError:
+        raise ConfigurationError(
+            "The service's SSM parameters cannot be read right now", parameter=prefix
+        ) from None
     return {name: str(value) for name, value in values.items()}
 
 

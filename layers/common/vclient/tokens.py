@@ -29,7 +29,13 @@ def mint_token(call_id: str, key: str, *, now: int, ttl_s: int) -> str:
 def verify_token(token: str, call_id: str, key: str, *, now: int) -> int:
     """Returns the expiry of a valid token; raises ``TokenError`` with a reason otherwise."""
     expires_text, _, signature = token.partition(".")
-    if not expires_text.isdigit() or len(signature) != SIGNATURE_CHARS:
+    well_formed = (
+        expires_text.isascii()
+        and expires_text.isdigit()
+        and signature.isascii()
+        and len(signature) == SIGNATURE_CHARS
+    )
+    if not well_formed:
         raise TokenError("malformed")
     expires = int(expires_text)
     if not hmac.compare_digest(signature, _signature(call_id, expires, key)):

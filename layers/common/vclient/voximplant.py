@@ -24,7 +24,10 @@ DEFAULT_BASE_URL = "https://api.voximplant.com/platform_api"
 
 # Voximplant error codes that mean "nothing was started, try again shortly".
 RETRYABLE_VOX_CODES = frozenset({162, 340, 416})
-RETRYABLE_HTTP = frozenset({429, 500, 502, 503, 504})
+# 429 and 503 say the request was not served. 500/502/504 may come after the scenario started
+# (a proxy's view): like a read timeout, they are never retried.
+RETRYABLE_HTTP = frozenset({429, 503})
+UNKNOWN_OUTCOME_HTTP = frozenset({500, 502, 504})
 JWT_LIFETIME_S = 3600
 JWT_REFRESH_MARGIN_S = 300
 
@@ -76,21 +79,38 @@ Credentials = ServiceAccountKey | LegacyApiKey
 
 def parse_credentials(raw: Mapping[str, Any]) -> Credentials:
     """Credentials from the secret's JSON: a service-account key file, or account_id + api_key."""
+    key: ServiceAccountKey | None = None
     try:
         if raw.get("private_key") and raw.get("key_id"):
-            return ServiceAccountKey(
+            key = ServiceAccountKey(
                 account_id=int(raw["account_id"]),
                 key_id=str(raw["key_id"]),
                 private_key=str(raw["private_key"]),
             )
-        if raw.get("api_key"):
+        elif raw.get("api_key"):
             return LegacyApiKey(account_id=int(raw["account_id"]), api_key=str(raw["api_key"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"Voximplant credentials are malformed: {type(exc).__name__}") from None
-    raise ValueError(
-        "Voximplant credentials need either a service-account key "
-        "(account_id, key_id, private_key) or account_id + api_key"
-    )
+    if key is None:
+        raise ValueError(
+            "Voximplant credentials need either a service-account key "
+            "(account_id, key_id, private_key) or account_id + api_key"
+        )
+    _check_private_key(key.private_key)
+    return key
+
+
+def _check_private_key(pem: str) -> None:
+    """Raises ValueError for a key that cannot sign (escaped newlines, a truncated PEM)."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError):
+        raise ValueError(
+            "Voximplant credentials: private_key is not a readable PEM private key "
+            "(store the key JSON exactly as Voximplant issued it)"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -201,7 +221,14 @@ class VoximplantClient:
         except requests.exceptions.Timeout as exc:
             raise VoximplantTimeoutError("Voximplant did not answer in time") from exc
         except requests.exceptions.ConnectionError as exc:
-            raise VoximplantConnectionError("could not connect to Voximplant") from exc
+            if _never_sent(exc):
+                raise VoximplantConnectionError("could not connect to Voximplant") from exc
+            # Dropped after the request went out ("connection aborted"): it may have started.
+            raise VoximplantTimeoutError(
+                "the connection to Voximplant dropped mid-request"
+            ) from exc
+        if response.status_code in UNKNOWN_OUTCOME_HTTP:
+            raise VoximplantTimeoutError(f"Voximplant answered HTTP {response.status_code}")
         if response.status_code != 200:
             raise VoximplantHttpError(response.status_code)
         try:
@@ -242,6 +269,24 @@ def make_jwt(key: ServiceAccountKey, *, now: int, lifetime_s: int = JWT_LIFETIME
         algorithm="RS256",
         headers={"kid": key.key_id, "typ": "JWT"},
     )
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True when the failure happened before the request reached Voximplant (DNS, connect)."""
+    from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+    seen: BaseException | None = exc
+    for _depth in range(8):  # exception chains are short; never loop on a cycle
+        if seen is None:
+            break
+        reason = getattr(seen, "reason", None)
+        for candidate in (seen, reason, *getattr(seen, "args", ())):
+            if isinstance(
+                candidate, NewConnectionError | NameResolutionError | ConnectTimeoutError
+            ):
+                return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _retryable(exc: VoximplantError) -> bool:
