@@ -46,7 +46,7 @@ class VoximplantApiError(VoximplantError):
 
 
 class VoximplantHttpError(VoximplantError):
-    """HTTP 429/5xx (or another non-200) that outlasted the retries."""
+    """HTTP 429/503 that outlasted the retries, or another non-200 that started nothing."""
 
     def __init__(self, status: int) -> None:
         super().__init__(f"Voximplant answered HTTP {status}")
@@ -124,8 +124,9 @@ class VoximplantClient:
     """Calls Management API methods with explicit timeouts and a total deadline.
 
     Retries (exponential backoff with jitter) happen only when the request certainly did not
-    start anything: HTTP 429/5xx, a failed connection, or Voximplant's "try later" codes. A read
-    timeout is *not* retried: the scenario may already be dialing, and a retry could dial twice.
+    start anything: HTTP 429/503, a connection that failed before sending, or Voximplant's "try
+    later" codes. A read timeout, HTTP 500/502/504 or a connection dropped mid-request is *not*
+    retried: the scenario may already be dialing, and a retry could dial twice.
     """
 
     def __init__(
