@@ -523,3 +523,30 @@ def test_reply_checks_the_token_before_reading_the_body(
     status, body = request(dialog, "post_reply.json", call, "[" * 5000, token=None)
     assert (status, body["code"]) == (401, "unauthorized")
     assert request(dialog, "post_reply.json", call, "[" * 5000)[0] == 400
+
+
+def test_the_item_every_turn_rewrites_stays_small(
+    start_call: Any,
+    dialog: Any,
+    dialog_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    fake_vox: Any,
+    aws: Any,
+) -> None:
+    from vclient.store import to_item
+
+    # Given a call several turns in (DynamoDB bills each write by the whole item's size)
+    call = place(start_call, fake_vox, persona="deposit_closing")
+    session(dialog, call)
+    for turn, line in enumerate(operator_lines("deposit_closing")[:5], start=1):
+        assert reply(dialog, call, turn, line)[0] == 200
+    item = aws.clients["dynamodb"].get_item(
+        TableName=aws.done.names["CallsTable"], Key=to_item({"pk": call.call_id, "sk": "DIALOG"})
+    )["Item"]
+    # Then the dialog item holds no persona and stays within a few write units
+    assert "persona_json" not in item
+    assert len(json.dumps(item, ensure_ascii=False).encode()) < 6 * 1024
+    # And a cold container (no cached persona) still answers the next turn
+    cold = import_function("dialog", dialog_env, monkeypatch)
+    status, answer = reply(cold, call, 6, operator_lines("deposit_closing")[5])
+    assert status == 200 and answer["reply"]

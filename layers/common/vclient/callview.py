@@ -13,7 +13,7 @@ from typing import Any
 from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, normalize
 from vclient.persona import Persona, load_bundled
 from vclient.records import CallRecord
-from vclient.store import CALL_SK, DIALOG_SK, EVENT_PREFIX
+from vclient.store import CALL_SK, DIALOG_SK, EVENT_PREFIX, PERSONA_SK
 
 
 def percentile(values: list[int], q: float) -> int | None:
@@ -25,10 +25,10 @@ def percentile(values: list[int], q: float) -> int | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def _persona(record: CallRecord, dialog: dict[str, Any] | None) -> Persona | None:
+def _persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | None:
     try:
-        if dialog and dialog.get("persona_json"):
-            return Persona.model_validate_json(str(dialog["persona_json"]))
+        if stored and stored.get("persona"):
+            return Persona.model_validate_json(str(stored["persona"]))
         if record.persona_inline:
             return Persona.model_validate_json(record.persona_inline)
         if record.persona:
@@ -79,7 +79,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         (i for i in items if str(i.get("sk", "")).startswith(EVENT_PREFIX)),
         key=lambda e: (e["t"], e["seq"]),
     )
-    persona = _persona(record, dialog)
+    persona = _persona(record, next((i for i in items if i.get("sk") == PERSONA_SK), None))
 
     transcript = [
         {

@@ -41,6 +41,8 @@ EPHEMERAL_TTL_S = 300
 #: How long a claimed turn stays reserved for the request computing it.
 CLAIM_LEASE_MS = 15_000
 WAIT_STEP_S = 0.05
+#: Calls whose persona a warm container keeps parsed (a call's turns mostly hit one container).
+PERSONA_CACHE_SIZE = 64
 
 
 class OpenAINotConfigured(ApiError):
@@ -83,6 +85,7 @@ class DialogService:
     now_ms: Callable[[], int] = _now_ms
     mint_secret: Callable[..., ClientSecret] = mint_client_secret
     _responders: dict[tuple[str, str, int, str], OpenAIResponder] = field(default_factory=dict)
+    _personas: dict[str, Persona] = field(default_factory=dict)
 
     # -- auth ---------------------------------------------------------------------------------
 
@@ -106,13 +109,16 @@ class DialogService:
         persona = persona_of(record, config)
         engine = DialogEngine(persona, max_reply_chars=config.reply_max_chars)
         state, first_line = engine.start(self.now_ms())
+        # The whole persona as JSON, in its own item: a turn never needs YAML or the bundled
+        # files, and the dialog item that every turn rewrites stays small.
+        persona_json = persona.model_dump_json(exclude_none=True)
+        self.dialogs.put_persona(call_id, persona_json, expires_at=record.expires_at)
+        self._personas[call_id] = persona
         item = self.dialogs.create(
             call_id,
             {
                 "engine": record.engine,
                 "persona_id": persona.id,
-                # The whole persona as JSON: a turn never needs YAML or the bundled files.
-                "persona_json": persona.model_dump_json(exclude_none=True),
                 "config": config.model_dump(),
                 "state": state.to_item(),
                 "first_line": first_line,
@@ -234,7 +240,7 @@ class DialogService:
             raise Conflict("The realtime_pure engine has no backend turns", engine="realtime_pure")
 
         config = CallConfig.model_validate(item["config"])
-        persona = persona_of_item(item)
+        persona = self._persona(call_id)
         engine = DialogEngine(persona, max_reply_chars=config.reply_max_chars)
         state = DialogState.from_item(item["state"])
         if request.connected_at and state.started_at_ms < request.connected_at <= now:
@@ -266,6 +272,19 @@ class DialogService:
             metrics.add_metric(name="LlmFallbacks", unit="Count", value=1)
             logger.warning("Responder fell back to the script", extra={"error": result.error})
         return answer
+
+    def _persona(self, call_id: str) -> Persona:
+        """The call's persona: cached in this container, read once from its item otherwise."""
+        persona = self._personas.get(call_id)
+        if persona is None:
+            text = self.dialogs.get_persona(call_id)
+            if text is None:
+                raise Conflict("The call's persona is missing; fetch the session again")
+            persona = inline_persona(text)
+            if len(self._personas) >= PERSONA_CACHE_SIZE:
+                self._personas.pop(next(iter(self._personas)))
+            self._personas[call_id] = persona
+        return persona
 
     def _responder(self, config: CallConfig) -> Responder:
         api_key = self._openai_key()
@@ -339,10 +358,6 @@ def persona_of(record: CallRecord, config: CallConfig) -> Persona:
     if record.persona_inline:
         return inline_persona(record.persona_inline)
     return load_bundled(record.persona or config.default_persona)
-
-
-def persona_of_item(item: dict[str, Any]) -> Persona:
-    return inline_persona(str(item["persona_json"]))
 
 
 @lru_cache(maxsize=32)

@@ -96,6 +96,9 @@ class CallsRepository(_Table):
 
 
 DIALOG_SK = "DIALOG"
+#: The call's persona as JSON, kept out of the dialog item: DynamoDB bills a write by the whole
+#: item's size, and the persona is most of it.
+PERSONA_SK = "PERSONA"
 #: How many past answers stay stored for retried turns.
 KEEP_ANSWERS = 6
 
@@ -142,6 +145,23 @@ class DialogRepository(_Table):
         )
         item = response.get("Item")
         return from_item(item) if item else None
+
+    def put_persona(self, call_id: str, persona_json: str, *, expires_at: int) -> None:
+        self.client.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {"pk": call_id, "sk": PERSONA_SK, "persona": persona_json, "expires_at": expires_at}
+            ),
+        )
+
+    def get_persona(self, call_id: str) -> str | None:
+        response = self.client.get_item(
+            TableName=self._table,
+            Key=to_item({"pk": call_id, "sk": PERSONA_SK}),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return str(from_item(item)["persona"]) if item else None
 
     def claim(self, call_id: str, turn: int, *, now_ms: int, lease_ms: int) -> TurnClaim:
         try:
