@@ -92,7 +92,7 @@ class CallStarter:
         )
     )
     now: Callable[[], float] = time.time
-    _vox: tuple[Credentials, VoximplantClient] | None = None
+    _vox: tuple[dict[str, Any], VoximplantClient] | None = None
 
     def start(self, request: StartCallRequest, *, api_base: str) -> StartCallResponse:
         raw = params.parameters_under(
@@ -192,12 +192,13 @@ class CallStarter:
         raw = params.secret_json(
             self.settings.vox_credentials_secret, max_age=self.settings.secret_max_age_s
         )
+        if self._vox is not None and self._vox[0] == raw:
+            return self._vox[1]  # same secret value: already parsed and its key checked
         try:
             credentials = parse_credentials(raw)
         except ValueError as exc:
             raise ConfigurationError(str(exc), secret="voximplant credentials") from None
-        if self._vox is None or self._vox[0] != credentials:
-            self._vox = (credentials, self.make_vox(credentials, self.settings))
+        self._vox = (raw, self.make_vox(credentials, self.settings))
         return self._vox[1]
 
     def _failed(self, call_id: str, engine: str, exc: VoximplantError) -> Exception:

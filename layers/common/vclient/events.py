@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -134,6 +134,10 @@ class EventBatch(BaseModel):
 
 
 _event_adapter: TypeAdapter[Any] = TypeAdapter(Event)
+#: The discriminator values, which pydantic puts in an error's location (dropped from `field`).
+_TYPE_TAGS = frozenset(
+    get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(Event)[0])
+)
 
 CONNECTED_ENDINGS = frozenset({"end_call", "operator_hangup", "max_duration", "silence"})
 RANK: dict[str, int] = {"starting": 0, "dialing": 1, "ringing": 2, "connected": 3}
@@ -165,21 +169,6 @@ def parse_events(raw: list[Any]) -> list[Any]:
     if len(set(seqs)) != len(seqs):
         raise ValidationFailed("A batch repeats a seq number", field="events")
     return events
-
-
-_TYPE_TAGS = {
-    "session_started",
-    "dialing",
-    "ringing",
-    "connected",
-    "failed",
-    "recording",
-    "transcript",
-    "turn",
-    "barge_in",
-    "error",
-    "ended",
-}
 
 
 def _rank(status: str) -> int:

@@ -13,7 +13,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from vclient.errors import (
@@ -38,7 +37,7 @@ def json_response(
 
 
 def validation_error(errors: Sequence[Any]) -> ApiError:
-    """Maps Powertools/pydantic request errors to one ``ApiError`` naming the first bad field."""
+    """Maps pydantic errors on a request body to one ``ApiError`` naming the first bad field."""
     details = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
@@ -90,11 +89,6 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         if exc.status >= 500:
             logger.warning("Request failed", extra={"code": exc.code, "status": exc.status})
         return json_response(exc.status, exc.body())
-
-    @app.exception_handler(RequestValidationError)
-    def _invalid(exc: RequestValidationError) -> Response:
-        error = validation_error(exc.errors())
-        return json_response(error.status, error.body())
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:

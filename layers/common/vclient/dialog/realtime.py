@@ -268,18 +268,16 @@ def hybrid_session_update(
     max_output_tokens: int | None = None,
 ) -> dict[str, Any]:
     """``session.update`` for the hybrid mode (voice only, backend decides every line)."""
-    return _session_update(
+    return _persona_session_update(
+        persona,
+        hybrid_instructions(persona),
+        [get_reply_tool()],
         model=model,
-        instructions=hybrid_instructions(persona),
-        audio=_audio(
-            persona,
-            voice=voice,
-            transcription_model=transcription_model,
-            vad=vad,
-            fmt=audio_format,
-            speed=speed,
-        ),
-        tools=[get_reply_tool()],
+        transcription_model=transcription_model,
+        voice=voice,
+        vad=vad,
+        audio_format=audio_format,
+        speed=speed,
         max_output_tokens=max_output_tokens,
     )
 
@@ -296,18 +294,46 @@ def pure_session_update(
     max_output_tokens: int | None = None,
 ) -> dict[str, Any]:
     """``session.update`` for the pure mode (the model plays the persona, ends with end_call)."""
+    return _persona_session_update(
+        persona,
+        pure_instructions(persona),
+        [end_call_tool()],
+        model=model,
+        transcription_model=transcription_model,
+        voice=voice,
+        vad=vad,
+        audio_format=audio_format,
+        speed=speed,
+        max_output_tokens=max_output_tokens,
+    )
+
+
+def _persona_session_update(
+    persona: Persona,
+    instructions: str,
+    tools: list[dict[str, Any]],
+    *,
+    model: str,
+    transcription_model: str | None,
+    voice: str | None,
+    vad: dict[str, Any] | None,
+    audio_format: AudioFormat,
+    speed: float | None,
+    max_output_tokens: int | None,
+) -> dict[str, Any]:
+    audio = _audio(
+        persona,
+        voice=voice,
+        transcription_model=transcription_model,
+        vad=vad,
+        fmt=audio_format,
+        speed=speed,
+    )
     return _session_update(
         model=model,
-        instructions=pure_instructions(persona),
-        audio=_audio(
-            persona,
-            voice=voice,
-            transcription_model=transcription_model,
-            vad=vad,
-            fmt=audio_format,
-            speed=speed,
-        ),
-        tools=[end_call_tool()],
+        instructions=instructions,
+        audio=audio,
+        tools=tools,
         max_output_tokens=max_output_tokens,
     )
 
