@@ -106,7 +106,7 @@ def main(args: Any) -> int:
         client.put_secret_value(SecretId=name, SecretString=value)
     except (SecretsError, DoctorError) as exc:
         print(f"secrets set {args.which}: {exc}", file=sys.stderr)
-        return 1 if not isinstance(exc, SecretsError) or "stdin" not in str(exc) else 2
+        return 1
     except botocore.exceptions.ClientError as exc:
         error = exc.response.get("Error", {})
         print(
