@@ -162,7 +162,8 @@ class Doctor:
                 self.add(
                     FAIL,
                     f"{self.t.prefix}/default_caller_id is not set",
-                    self.put_hint("default_caller_id", "+<your rented number>"),
+                    "redeploy with DefaultCallerId=+<your rented number> (sam deploy --guided), "
+                    "or " + self.put_hint("default_caller_id", "+<your rented number>"),
                 )
             if routing.allowed_prefixes:
                 self.add(OK, f"allowed_prefixes {','.join(routing.allowed_prefixes)}")

@@ -155,12 +155,38 @@ def provision(
 
     prefix = f"/{STACK_NAME}"
     routes: dict[str, dict[str, Any]] = {}
-    for props in resources_of(template, "AWS::SSM::Parameter").values():
+    for logical_id, props in resources_of(template, "AWS::SSM::Parameter").items():
+        if not condition_holds(
+            template, template["Resources"][logical_id].get("Condition"), resolve
+        ):
+            continue
         name, value = resolve(props["Name"]), str(resolve(props["Value"]))
         clients["ssm"].put_parameter(Name=name, Value=value, Type=props.get("Type", "String"))
         if name.startswith(f"{prefix}/engines/"):
             routes[name.rsplit("/", 1)[-1]] = json.loads(value)
     return Provisioned(names=names, secret_arns=arns, prefix=prefix, engine_routes=routes)
+
+
+def condition_holds(template: dict[str, Any], name: str | None, resolve: Resolver) -> bool:
+    """Evaluates one of the template's Conditions (Fn::Equals/Not/And/Or, Ref, Condition)."""
+    if name is None:
+        return True
+
+    def holds(expr: Any) -> bool:
+        ((fn, arg),) = expr.items()
+        if fn == "Fn::Equals":
+            return bool(str(resolve(arg[0])) == str(resolve(arg[1])))
+        if fn == "Fn::Not":
+            return not holds(arg[0])
+        if fn == "Fn::And":
+            return all(holds(a) for a in arg)
+        if fn == "Fn::Or":
+            return any(holds(a) for a in arg)
+        if fn == "Condition":
+            return holds(template["Conditions"][arg])
+        raise ValueError(f"condition function {fn} is not understood locally")
+
+    return holds(template["Conditions"][name])
 
 
 def function_specs(
@@ -344,9 +370,8 @@ class LocalStack:
         done = provision(self.template, clients, vox_key)
         self.names, self.secret_arns, self.param_prefix = done.names, done.secret_arns, done.prefix
         self.engine_routes = done.engine_routes
-        caller_id = clients["ssm"].get_parameter(Name=f"{done.prefix}/default_caller_id")
         # The local caller id is a number "rented" in the fake account (the doctor checks it).
-        self.vox.phone_numbers.append(caller_id["Parameter"]["Value"].lstrip("+"))
+        self.vox.phone_numbers.append(LOCAL_PARAMETERS["DefaultCallerId"].lstrip("+"))
 
     def _setup_voximplant(self, vox_key: dict[str, Any]) -> None:
         """``vclient vox setup`` against the fake, as a user would run it against their account.

@@ -228,3 +228,31 @@ def test_openai_key_and_models(
     assert expected in line
     if key == "sk-good":
         assert any("text model gpt-5.4-mini exists" in c.line() for c in doctor.checks)
+
+
+def test_a_deploy_on_defaults_has_no_caller_id_parameter() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from vclient_dev.local_stack import generate_service_account, provision
+    from vclient_dev.template import load_template
+
+    # Given the template provisioned on its defaults (sam deploy --guided, Enter everywhere)
+    with mock_aws():
+        clients = {n: boto3.client(n) for n in ("dynamodb", "ssm", "secretsmanager")}
+        done = provision(load_template(), clients, generate_service_account()[0], parameters={})
+        listed = clients["ssm"].get_parameters_by_path(Path=done.prefix, Recursive=True)
+    names = [p["Name"] for p in listed["Parameters"]]
+    # Then the stack deploys without a caller id parameter (the condition leaves it out)
+    assert f"{done.prefix}/engines/dialog" in names
+    assert f"{done.prefix}/default_caller_id" not in names
+
+
+def test_missing_caller_id_is_named_with_the_command_that_sets_it(
+    aws: Any, fake_vox: Any, rules_path: Path, deployed: Any
+) -> None:
+    aws.clients["ssm"].delete_parameter(Name=f"{aws.prefix}/default_caller_id")
+    ok, doctor = run_doctor(aws, fake_vox, rules_path)
+    assert not ok
+    [line] = failures(doctor)
+    assert line.startswith("✗ /vclient-local/default_caller_id is not set — redeploy with")
