@@ -256,3 +256,50 @@ def test_missing_caller_id_is_named_with_the_command_that_sets_it(
     assert not ok
     [line] = failures(doctor)
     assert line.startswith("✗ /vclient-local/default_caller_id is not set — redeploy with")
+
+
+def test_stack_mode_reads_the_outputs(
+    aws: Any, fake_vox: Any, rules_path: Path, deployed: Any, capsys: Any
+) -> None:
+    import argparse
+
+    import boto3
+
+    from vclient_dev.doctor import main
+
+    # Given a CloudFormation stack whose outputs name the prefix and the secrets
+    arns = aws.done.secret_arns
+    outputs = {
+        "ParameterPrefix": aws.prefix,
+        "VoximplantCredentialsSecretArn": arns["VoximplantCredentialsSecret"],
+        "OpenAiApiKeySecretArn": arns["OpenAiApiKeySecret"],
+    }
+    boto3.client("cloudformation").create_stack(
+        StackName="vclient-local",
+        TemplateBody=json.dumps(
+            {
+                "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                "Outputs": {k: {"Value": v} for k, v in outputs.items()},
+            }
+        ),
+    )
+    args = argparse.Namespace(
+        stack="vclient-local",
+        prefix=None,
+        region="us-east-1",
+        aws_endpoint=None,
+        api=None,
+        api_key=None,
+        vox_api_url=f"{fake_vox.url}/platform_api",
+        openai_base_url="http://127.0.0.1:9/v1",
+        rules=str(rules_path),
+    )
+    # When the doctor runs with --stack
+    code = main(args)
+    out = capsys.readouterr().out
+    # Then it found everything through the outputs
+    assert code == 0, out
+    assert "✓ /vclient-local/engines/dialog" in out and "All checks passed." in out
+    # And an unknown stack is one line naming it
+    assert main(argparse.Namespace(**{**vars(args), "stack": "nope"})) == 1
+    assert "✗ stack nope:" in capsys.readouterr().out
