@@ -43,8 +43,13 @@ def rules_map(directory: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from vclient_dev.vox_setup import SetupError, check_sources, load_rules_map
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["VCLIENT_RULES_FILE"] = str(rules_map(tmp_path_factory.mktemp("rules")))
+    try:
+        check_sources(load_rules_map())  # the real voximplant/rules.json, once its files exist
+    except SetupError:
+        env["VCLIENT_RULES_FILE"] = str(rules_map(tmp_path_factory.mktemp("rules")))
     env["PYTHONUNBUFFERED"] = "1"
     process = subprocess.Popen(
         [sys.executable, "-m", "vclient_dev.local_stack", "--port", "0", "--no-env-file"],
