@@ -247,3 +247,30 @@ def test_bundled_scorecards_resolve_against_their_personas():
         card = bundled_scorecard(persona_id)
         ids = {i.id for i in card.resolve([(t.id, t.ask) for t in script.topics])}
         assert {t.id for t in script.topics} <= ids
+
+
+def test_a_negative_answers_a_whether_topic_but_not_one_that_wants_a_yes():
+    car = bundled_script("car_buyer")
+    # availability expects "whether it is in stock": «в наличии нет» is an answer
+    stock = dialogue(
+        car.opening, [("Слушаю.", car.topics[0].ask), ("Prestige сейчас в наличии нет.", None)]
+    )
+    assert analyze_topics(stock, car)["availability"].status == "yes"
+    # trade_in expects a confirmation: «трейд-ин мы не делаем» declines, it does not answer
+    trade = dialogue(
+        car.opening, [("Слушаю.", car.topics[2].ask), ("Трейд-ин мы не делаем.", None)]
+    )
+    a = analyze_topics(trade, car)["trade_in"]
+    assert (a.status, a.reason) == ("no", "negated")
+
+
+def test_nothing_will_be_returned_does_not_answer_the_deposit_amount():
+    deposit = bundled_script("deposit_closing")
+    amount = next(t for t in deposit.topics if t.id == "amount_back")
+    facts = dialogue(
+        deposit.opening, [("Слушаю.", amount.ask), ("Ничего мы не вернём, всю сумму.", None)]
+    )
+    # one clause refuses («ничего … не»), the other carries «всю сумму»: the answer wins
+    assert analyze_topics(facts, deposit)["amount_back"].status == "yes"
+    refused = dialogue(deposit.opening, [("Слушаю.", amount.ask), ("Ничего мы не вернём.", None)])
+    assert analyze_topics(refused, deposit)["amount_back"].status == "no"

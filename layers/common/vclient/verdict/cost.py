@@ -149,13 +149,13 @@ def _price(quantity: float, unit_price: float | None, per: float) -> float | Unk
         return 0.0
     if unit_price is None:
         return UNKNOWN
-    return round(quantity * unit_price / per, 6)
+    return round(quantity * unit_price / per, 8)
 
 
 def _sum(values: list[float | Unknown]) -> float | Unknown:
     if any(v == UNKNOWN for v in values):
         return UNKNOWN
-    return round(sum(v for v in values if not isinstance(v, str)), 6)
+    return round(sum(v for v in values if not isinstance(v, str)), 8)
 
 
 def _tokens_part(
@@ -304,7 +304,7 @@ def call_cost(facts: CallFacts, pricing: Pricing = DEFAULT_PRICING) -> Cost:
     values = [p.usd for p in parts]
     return Cost(
         total_usd=_sum(values),
-        known_usd=round(sum(v for v in values if not isinstance(v, str)), 6),
+        known_usd=round(sum(v for v in values if not isinstance(v, str)), 8),
         unknown=[p.id for p in parts if p.usd == UNKNOWN],
         parts=parts,
         pricing_as_of=pricing.as_of,

@@ -1,17 +1,17 @@
 """The evaluator without an LLM (``method: "heuristic"``): lemma matching, negation, refusal.
 
 **Topics.** The client *raised* a topic when a client line contains its question or follow-up, or
-two of the question's content lemmas. An operator sentence *answers* it (strong evidence) when it
-carries one of the topic's answer keywords (or the scorecard's hints) un-negated, or two of the
-topic's plain-word lemmas (the content words of ``ask``/``expect``/``follow_up`` with a small
-synonym table; lemmas shared by many of the persona's topics do not count), or one of them plus a
-number (for a how-much/when question) or a leading «да/нет» (for a yes/no question). Weaker
-evidence in the two operator lines after the question (one plain lemma, a bare «да», a number)
-is ``partial``. A refusal («не знаю», «не можем», «не скажу», «ничего … не», a bare
-«нет», or only negated keywords: «не вернём», «трейд-ин не делаем») with no strong evidence is
-``no`` (reason ``refused`` or ``negated``): «Ничего мы не вернём» answers no refund question. The
-heuristic cannot tell a policy «no» from a brush-off; the LLM path can. Question sentences are
-never evidence.
+a question sentence with two of the question's content lemmas. An operator sentence *answers* it
+(strong evidence) when it carries one of the topic's answer keywords (or the scorecard's hints)
+un-negated, or two of the topic's plain-word lemmas (the content words of ``ask``, ``expect`` and
+``follow_up`` with a small synonym table; lemmas shared by many of the persona's topics do not
+count), or one of them plus a number (for a how-much/when question) or a leading «да/нет» (for a
+yes/no question). Weaker evidence in the two operator lines after the question (one plain lemma, a
+bare «да», a number) is ``partial``. A refusal («не знаю», «не можем», «не скажу», «ничего … не»,
+a bare «нет», or only negated keywords: «не вернём», «трейд-ин не делаем») with no strong evidence
+is ``no`` (reason ``refused`` or ``negated``): «Ничего мы не вернём» answers no refund question.
+Negated words do answer a topic whose ``expect`` asks *whether* («нужно ли», «есть ли … или»):
+«заявление не нужно» answers «Нужно ли заявление?». Question sentences are never evidence.
 
 Evidence anywhere in the call counts, also before the client asked (reason
 ``answered_before_asked``); an item marked ``must_raise_unprompted`` needs exactly that for
@@ -254,7 +254,9 @@ class TopicMatcher:
         self.ask_lemmas: dict[str, set[str]] = {}
         self.yes_no: dict[str, bool] = {}
         self.quantity: dict[str, bool] = {}
+        self.either: dict[str, bool] = {}
         for t in script.topics:
+            self.either[t.id] = any(tok.text in ("ли", "или") for tok in morph.tokenize(t.expect))
             vocab = base[t.id] - common
             for group in SYNONYMS:
                 if vocab & group:
@@ -280,8 +282,12 @@ class TopicMatcher:
         needed = self.ask_lemmas[topic.id]
         if not needed:
             return False
-        got = content_lemmas(text) & needed
-        return len(got) >= min(2, len(needed))
+        for sentence in morph.sentences(text):  # a paraphrase counts only as a question
+            if sentence.is_question:
+                got = content_lemmas(sentence.text) & needed
+                if len(got) >= min(2, len(needed)):
+                    return True
+        return False
 
     def evidence(
         self, topic: ScriptTopic, sentence: morph.Sentence, first_reply: bool
@@ -297,24 +303,30 @@ class TopicMatcher:
             for h in morph.find_any(tokens, self.keywords[topic.id])
             if tokens[h.start].clause not in refusing
         ]
-        if any(not h.negated for h in hits):
+        # «Нужно ли заявление?» is answered by «заявление не нужно»; «подтверждено, что деньги
+        # вернут» is not answered by «не вернём».
+        either = self.either[topic.id]
+        if any(either or not h.negated for h in hits):
             return "strong", None
         vocab = self.vocab[topic.id]
         plain = {
             lemma
             for i in free
-            if not tokens[i].negated_by(tokens, i)
+            if either or not tokens[i].negated_by(tokens, i)
             for lemma in tokens[i].lemmas & vocab
         }
         number = self.quantity[topic.id] and any(_is_number(tokens[i]) for i in free)
-        # A yes/no question's direct reply: «Да, …» / «Нет, …» (a bare «Нет» is a refusal).
+        # A yes/no question's direct reply: «Да, …» / «Нет, …».
         starts = bool(free) and free[0] == 0 and self.yes_no[topic.id] and first_reply
         affirm = starts and bool(tokens[0].lemmas & _AFFIRM)
         answer_word = affirm or (starts and tokens[0].text == "нет")
         if len(plain) >= 2 or (plain and (number or answer_word)):
             return "strong", None
-        if refusing or (tokens and tokens[0].text == "нет" and not plain):
+        if refusing:
             return "refused", "refused"
+        if tokens and tokens[0].text == "нет" and not plain:
+            # a bare «Нет»: a thin answer to a whether-question, else a refusal
+            return ("weak", "thin") if either and starts else ("refused", "refused")
         if hits:
             # Only negated keywords: «не вернём», «трейд-ин не делаем» — a refusal, not an answer.
             return "refused", "negated"
@@ -378,7 +390,7 @@ def analyze_topics(
             elif level == 2:
                 a.status, a.reason = "partial", reason
             else:
-                a.status, a.reason, a.answered_at = "no", "refused", None
+                a.status, a.reason, a.answered_at = "no", reason or "refused", None
         if topic.id in unprompted and a.status == "yes" and a.reason != "answered_before_asked":
             a.status, a.reason = "partial", "answered_only_when_asked"
         out[topic.id] = a

@@ -7,7 +7,7 @@ a phrase matches consecutive words; ``word*`` is a plain prefix match on the spo
 
 Text is split into sentences (``.``, ``!``, ``?``, ``…``) and sentences into clauses (commas,
 dashes, ``но``, ``а``, ``однако``). A word is *negated* when ``не``, ``ни`` or ``нет`` stands
-within the three words before it in its clause.
+within three words before or after it in its clause («не вернём», «трейд-ин мы не делаем»).
 
 The analyser is built once per process (about 0.17 s and 28 MB; see docs/decisions.md).
 """
@@ -95,11 +95,12 @@ class Token:
     def lemmas(self) -> frozenset[str]:
         return lemmas(self.text)
 
-    def negated_by(self, tokens: list[Token], index: int) -> bool:
-        for prev in tokens[max(0, index - NEGATION_WINDOW) : index]:
-            if prev.clause == self.clause and prev.text in NEGATORS:
-                return True
-        return False
+    def negated_by(self, tokens: list[Token], index: int, end: int | None = None) -> bool:
+        """A negator within the window before the word (or phrase ending at ``end``) or after
+        it, in the same clause: «не вернём», «трейд-ин мы не делаем», «в наличии нет»."""
+        end = index + 1 if end is None else end
+        near = tokens[max(0, index - NEGATION_WINDOW) : index] + tokens[end : end + NEGATION_WINDOW]
+        return any(t.clause == self.clause and t.text in NEGATORS for t in near)
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,9 @@ def find(tokens: list[Token], keyword: str) -> list[Hit]:
     for i in range(len(tokens) - len(pattern) + 1):
         if all(p.matches(tokens[i + j]) for j, p in enumerate(pattern)):
             # A keyword that itself starts with a negator ("не волнуйтесь") is not negated by it.
-            negated = pattern[0].forms.isdisjoint(NEGATORS) and tokens[i].negated_by(tokens, i)
+            negated = pattern[0].forms.isdisjoint(NEGATORS) and tokens[i].negated_by(
+                tokens, i, i + len(pattern)
+            )
             hits.append(Hit(keyword, i, i + len(pattern), negated))
     return hits
 
