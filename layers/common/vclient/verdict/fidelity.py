@@ -4,7 +4,7 @@ Parts (each 0–100, or ``na`` when the call gives nothing to judge; weights in 
 
 - ``phase_order``: the topics the client raised, in the order of their phases (consecutive pairs
   where the phase goes backwards count against it);
-- ``repeats``: a topic asked again after the operator had answered it;
+- ``repeats``: a topic asked again after the operator had answered that question;
 - ``reactions``: each reaction fired right after its trigger (once, if ``once``) and never without
   one. A reaction counts as fired when the client says its ``say`` line; one with neither keywords
   nor a ``say``/``hang_up`` effect cannot be checked from words and is skipped;
@@ -105,7 +105,9 @@ def _repeats(topics: dict[str, TopicAnalysis], lines: list[TranscriptLine]) -> F
         return _part("repeats", None, {"repeated": []})
     repeated = []
     for a in raised:
-        if a.status != "yes" or a.answered_at is None:
+        # Only "asked, was answered, asked again": an answer the operator volunteered before the
+        # question is no reason the client could know of.
+        if a.status != "yes" or a.answered_at is None or a.answered_at < a.raised_at[0]:
             continue
         again = [pos for pos in a.raised_at if pos > a.answered_at]
         if again:

@@ -255,6 +255,7 @@ class TopicMatcher:
         self.yes_no: dict[str, bool] = {}
         self.quantity: dict[str, bool] = {}
         self.either: dict[str, bool] = {}
+        self.unique: dict[str, set[str]] = {}
         for t in script.topics:
             self.either[t.id] = any(tok.text in ("ли", "или") for tok in morph.tokenize(t.expect))
             vocab = base[t.id] - common
@@ -262,6 +263,10 @@ class TopicMatcher:
                 if vocab & group:
                     vocab |= group
             self.vocab[t.id] = vocab - common
+            # Before the client asks, only words no other topic uses can answer (a greeting or
+            # another topic's answer must not pass for this one).
+            others = set().union(*(v for k, v in base.items() if k != t.id))
+            self.unique[t.id] = self.vocab[t.id] - others
             self.keywords[t.id] = [*t.answer_keywords, *hints.get(t.id, [])]
             ask = content_lemmas(t.ask) - common
             self.ask_lemmas[t.id] = ask or content_lemmas(t.ask)
@@ -290,7 +295,11 @@ class TopicMatcher:
         return False
 
     def evidence(
-        self, topic: ScriptTopic, sentence: morph.Sentence, first_reply: bool
+        self,
+        topic: ScriptTopic,
+        sentence: morph.Sentence,
+        first_reply: bool,
+        before_ask: bool = False,
     ) -> tuple[str, str | None]:
         """('strong' | 'weak' | 'refused' | 'none', reason) for one operator sentence."""
         if sentence.is_question:
@@ -308,7 +317,7 @@ class TopicMatcher:
         either = self.either[topic.id]
         if any(either or not h.negated for h in hits):
             return "strong", None
-        vocab = self.vocab[topic.id]
+        vocab = self.unique[topic.id] if before_ask else self.vocab[topic.id]
         plain = {
             lemma
             for i in free
@@ -364,7 +373,8 @@ def analyze_topics(
                 continue
             line_best: tuple[str, str | None, str] | None = None
             for sentence in p.sentences:
-                kind, reason = matcher.evidence(topic, sentence, p.index in firsts)
+                before = not a.raised_at or p.index < a.raised_at[0]
+                kind, reason = matcher.evidence(topic, sentence, p.index in firsts, before)
                 if kind == "none" or (kind != "strong" and p.index not in windows):
                     continue
                 if line_best is None or rank[kind] > rank[line_best[0]]:
