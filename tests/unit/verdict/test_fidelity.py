@@ -135,3 +135,24 @@ def test_the_hybrid_engine_compares_spoken_words_with_the_backend_line():
     assert parts["verbatim"].status == "scored"
     assert parts["verbatim"].score < 100
     assert verdict.fidelity is not None and verdict.fidelity < 100
+
+
+def test_a_silent_hang_up_reaction_is_checked_by_the_ending_that_follows_it():
+    # the insult reaction has no line of its own: the call must end with a hang-up after it
+    insulted = dialogue(CAR.opening, [("Вы что, идиот?", CAR.ending.hangup_line)], ending="hang_up")
+    ignored = dialogue(CAR.opening, [("Вы что, идиот?", T["availability"].ask), ("Ладно.", None)])
+    assert _parts(insulted)[1]["reactions"].score == 100
+    assert _parts(ignored)[1]["reactions"].detail["problems"][0]["problem"] == "missed"
+    # a hang-up for another reason (two rude turns) is no unprompted insult reaction
+    rude = next(r for r in CAR.reactions if r.id == "rude")
+    angry = dialogue(
+        CAR.opening,
+        [
+            ("Некогда мне, чего надо?", rude.say),
+            ("Не ваше дело.", f"{rude.say} {CAR.ending.hangup_line}"),
+        ],
+        ending="hang_up",
+    )
+    part = _parts(angry)[1]["reactions"]
+    assert part.score == 100 and part.detail["problems"] == []
+    assert _parts(angry)[1]["ending"].score == 100  # two angry turns: the hang-up was due

@@ -143,7 +143,7 @@ def test_an_unraised_topic_is_na_and_an_unprompted_one_needs_the_operator_first(
     )
     card = Scorecard(topics={"must_raise_unprompted": ["documents"]})  # type: ignore[arg-type]
     items = card.resolve([(t.id, t.ask) for t in refund.topics])
-    judged, _ = judge_items(facts, refund, card, items)
+    judged, _ = judge_items(facts, refund, items)
     assert judged["refund"].status == "yes"
     assert judged["refund_time"].status == "na"
     assert judged["refund_time"].reason == "not_raised"
@@ -157,14 +157,14 @@ def test_must_raise_unprompted_is_partial_when_answered_only_after_the_question(
     )
     card = Scorecard(topics={"must_raise_unprompted": ["documents"]})  # type: ignore[arg-type]
     items = card.resolve([(t.id, t.ask) for t in refund.topics])
-    judged, _ = judge_items(facts, refund, card, items)
+    judged, _ = judge_items(facts, refund, items)
     assert judged["documents"].status == "partial"
     assert judged["documents"].reason == "answered_only_when_asked"
 
 
 def _judge_default(facts, script):
     items = DEFAULT_SCORECARD.resolve([(t.id, t.ask) for t in script.topics])
-    return judge_items(facts, script, DEFAULT_SCORECARD, items)[0]
+    return judge_items(facts, script, items)[0]
 
 
 def test_observed_items_introduction_company_next_step_date():
@@ -222,7 +222,7 @@ def test_items_without_a_check_are_not_checkable_without_an_llm():
         }
     )
     items = card.resolve([(t.id, t.ask) for t in car.topics])
-    judged, _ = judge_items(dialogue(car.opening, [("Слушаю.", None)]), car, card, items)
+    judged, _ = judge_items(dialogue(car.opening, [("Слушаю.", None)]), car, items)
     assert judged["handled_objection"].status == "na"
     assert judged["handled_objection"].reason == "not_checkable"
 

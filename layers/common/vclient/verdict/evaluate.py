@@ -90,9 +90,9 @@ def evaluate(
     try:
         items = card.resolve([(t.id, t.ask) for t in script.topics])
     except ValueError as exc:
-        _, topics = heuristic.judge_items(facts, script, card, [])
+        topics = heuristic.analyze_topics(facts, script)
         return failed(f"scorecard: {exc}", fidelity(facts, script, topics))
-    judgements, topics = heuristic.judge_items(facts, script, card, items)
+    judgements, topics = heuristic.judge_items(facts, script, items)
     client = fidelity(facts, script, topics)
     if not facts.connected or not facts.operator_lines():
         return failed("no_conversation: the operator said nothing", client)

@@ -153,8 +153,11 @@ def _reactions(
             say = reaction.say
             fires = [pos for pos, ln in enumerate(lines) if ln.who == "client" and _says(ln, say)]
         else:
+            # A silent hang-up reaction: its only trace is the call ending in a hang-up right
+            # after the trigger (and a hang-up has other causes, so no "without trigger" check).
             last = max((p for p, ln in enumerate(lines) if ln.who == "client"), default=None)
             fires = [last] if last is not None and hung_up_with == "hang_up" else []
+            fires = [f for f in fires if triggers and f > triggers[0]]
         if triggers and reaction.hang_up:
             hang_up_triggered = True
         if reaction.mood == "angry":
@@ -176,7 +179,7 @@ def _reactions(
                 problems.append({"reaction": ref, "problem": "missed", "turn": lines[trigger].turn})
                 quotes.append(_q(lines[trigger]))
         for fire in fires:
-            if fire in used:
+            if fire in used or not reaction.say:
                 continue
             checks += 1
             kind = "repeated" if reaction.once and used else "without_trigger"

@@ -31,7 +31,7 @@ from vclient.verdict import morph
 from vclient.verdict.facts import CallFacts, ClientScript, ScriptTopic, TranscriptLine
 from vclient.verdict.quotes import Quote, normalize
 from vclient.verdict.result import ItemJudgement, SignalFinding
-from vclient.verdict.scorecard import Item, Scorecard, Status
+from vclient.verdict.scorecard import Item, Status
 
 
 def _set(words: str) -> frozenset[str]:
@@ -557,7 +557,7 @@ def _objection(call: _Call) -> bool:
 
 
 def judge_items(
-    facts: CallFacts, script: ClientScript, scorecard: Scorecard, items: list[Item]
+    facts: CallFacts, script: ClientScript, items: list[Item]
 ) -> tuple[dict[str, ItemJudgement], dict[str, TopicAnalysis]]:
     """Judge every item; also return the topic analysis (for fidelity and coverage)."""
     parsed = _parse(facts.lines)
