@@ -274,3 +274,18 @@ def test_nothing_will_be_returned_does_not_answer_the_deposit_amount():
     assert analyze_topics(facts, deposit)["amount_back"].status == "yes"
     refused = dialogue(deposit.opening, [("Слушаю.", amount.ask), ("Ничего мы не вернём.", None)])
     assert analyze_topics(refused, deposit)["amount_back"].status == "no"
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("Ждём вас в субботу в 11:30.", "yes"),
+        ("Записываю на завтра на десять утра.", "yes"),
+        ("Подъезжайте в субботу.", "partial"),
+        ("Цена 3.45 миллиона, модель 2024 года, привезли в 2024 году.", "no"),
+    ],
+)
+def test_a_day_and_a_time(line, status):
+    car = bundled_script("car_buyer")
+    judged = _judge_default(dialogue(car.opening, [(line, None)]), car)
+    assert judged["date_time"].status == status

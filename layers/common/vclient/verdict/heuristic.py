@@ -145,7 +145,7 @@ _DAYS = _set(
     число"""
 )
 _TIMES = _set("час утро вечер полдень обед")
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b")
 COMPANY_WORDS = _set(
     """компания банк автосалон салон дилер дилерский центр клиника магазин сервис фирма агентство
     офис отделение служба"""
@@ -511,8 +511,11 @@ def _date_time(item: Item, call: _Call) -> ItemJudgement:
             free = [t for i, t in enumerate(tokens) if not t.negated_by(tokens, i)]
             if day is None and any(t.lemmas & _DAYS for t in free):
                 day = _quote(p.line, s.text)
-            at_number = any(
-                t.text == "в" and i + 1 < len(tokens) and _is_number(tokens[i + 1])
+            at_number = any(  # «в 11», «в одиннадцать»; not «в 2024 году»
+                t.text == "в"
+                and i + 1 < len(tokens)
+                and _is_number(nxt := tokens[i + 1])
+                and (not nxt.text.isdigit() or int(nxt.text) <= 24)
                 for i, t in enumerate(tokens)
             )
             if time is None and (
