@@ -14,7 +14,7 @@ operator line and the client's reply to it share a turn number.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,6 +32,7 @@ EndReason = Literal[
     "socket_closed",
     "failed",
 ]
+_ENDINGS = frozenset(get_args(EndingKind))
 Ms = Annotated[int, Field(ge=0, le=10**14)]
 Tokens = Annotated[int, Field(ge=0, le=10**12)]
 ModelId = Annotated[str, Field(min_length=1, max_length=100)]
@@ -172,6 +173,53 @@ class CallFacts(_In):
     barge_ins: list[BargeIn] = Field(default_factory=list, max_length=5000)
     silences: list[Silence] = Field(default_factory=list, max_length=5000)
     usage: Usage = Field(default_factory=Usage)
+
+    @classmethod
+    def from_call_view(cls, view: Mapping[str, Any], usage: Usage | None = None) -> CallFacts:
+        """From the ``GET /call/{id}`` view as ``vclient.callview.call_view`` builds it today.
+
+        The view has no silences, no per-turn backend line or spoken transcript and no usage:
+        those stay empty (pass ``usage`` separately). A transcript line without a turn number
+        takes the previous line's. ``bot_lag_ms`` is the turn's voice-to-voice time.
+        """
+        lines = []
+        turn = 0
+        for item in view.get("transcript") or []:
+            turn = int(item["turn"]) if item.get("turn") is not None else turn
+            lines.append(
+                TranscriptLine(
+                    turn=turn,
+                    who=item["who"],
+                    text=str(item.get("text") or ""),
+                    t_ms=item.get("t"),
+                    cut=bool(item.get("cut")),
+                )
+            )
+        turns = [
+            TurnFacts(
+                turn=int(t["turn"]),
+                bot_lag_ms=t.get("voice_to_voice_ms")
+                if (t.get("voice_to_voice_ms") or 0) >= 0
+                else None,
+                fallback=t.get("fallback"),
+            )
+            for t in view.get("turns") or []
+        ]
+        summary = view.get("summary") or {}
+        ending = summary.get("ending")
+        return cls(
+            call_id=view.get("call_id"),
+            engine=view["engine"],
+            connected=view.get("connected_at") is not None,
+            lines=lines,
+            turns=turns,
+            ending=ending if ending in _ENDINGS else None,
+            end_reason=view.get("end_reason"),
+            hangup_by=view.get("hangup_by"),
+            duration_ms=view.get("duration_ms"),
+            barge_ins=[BargeIn() for _ in range(int(summary.get("barge_ins") or 0))],
+            usage=usage or Usage(),
+        )
 
     def operator_lines(self) -> list[TranscriptLine]:
         return [line for line in self.lines if line.who == "operator" and line.text.strip()]
