@@ -289,3 +289,20 @@ def test_a_day_and_a_time(line, status):
     car = bundled_script("car_buyer")
     judged = _judge_default(dialogue(car.opening, [(line, None)]), car)
     assert judged["date_time"].status == status
+
+
+def test_unpunctuated_recognition_text_still_has_questions_and_answers():
+    car = bundled_script("car_buyer")
+    facts = dialogue(
+        car.opening,
+        [
+            ("автосалон киа центр меня зовут анна", "Здравствуйте."),
+            ("какой у вас бюджет", "До трёх миллионов."),
+            ("когда планируете покупку", car.topics[1].ask),
+            ("в этой комплектации три миллиона четыреста тысяч рублей", None),
+        ],
+    )
+    judged = _judge_default(facts, car)
+    assert judged["needs_discovery"].status == "yes"
+    assert judged["price"].status == "yes"
+    assert judged["named_company"].status == "yes"

@@ -103,14 +103,26 @@ class Token:
         return any(t.clause == self.clause and t.text in NEGATORS for t in near)
 
 
+_QUESTION_START = frozenset(
+    {"какой", "сколько", "когда", "где", "как", "что", "почему", "зачем", "кто", "куда"}
+)
+
+
 @dataclass(frozen=True)
 class Sentence:
     text: str  # verbatim slice of the line
     tokens: list[Token]
+    punctuated: bool = True  # False: the line had no sentence punctuation (raw ASR text)
 
     @property
     def is_question(self) -> bool:
-        return self.text.rstrip().endswith("?")
+        if self.punctuated or not self.tokens:
+            return self.text.rstrip().endswith("?")
+        # Unpunctuated speech recognition: a question word first, or «… ли» second.
+        first = self.tokens[0]
+        return bool(first.lemmas & _QUESTION_START) or (
+            len(self.tokens) > 1 and self.tokens[1].text == "ли"
+        )
 
     def clause_text(self, clause: int) -> str:
         tokens = [t for t in self.tokens if t.clause == clause]
@@ -135,11 +147,12 @@ def tokenize(text: str) -> list[Token]:
 
 
 def sentences(text: str) -> list[Sentence]:
+    punctuated = any(c in text for c in ".!?…")
     out = []
     for match in _SENTENCE.finditer(text):
-        piece = match.group()
-        if piece.strip():
-            out.append(Sentence(piece.strip(), tokenize(piece.strip())))
+        piece = match.group().strip()
+        if piece:
+            out.append(Sentence(piece, tokenize(piece), punctuated))
     return out
 
 
