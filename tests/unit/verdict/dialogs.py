@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from vclient.persona import load_bundled, load_persona
+from vclient.dialog.persona import load_bundled, load_persona
 from vclient.verdict.facts import CallFacts, ClientScript, TranscriptLine
 from vclient.verdict.scorecard import Scorecard
 

@@ -295,7 +295,7 @@ class ClientScript(_Script):
 
     @classmethod
     def from_persona(cls, persona: Any) -> ClientScript:
-        """From a ``vclient.persona.Persona`` (or anything with the same attributes)."""
+        """From a ``vclient.dialog.persona.Persona`` (or anything with the same attributes)."""
         return cls.model_validate(persona, from_attributes=True)
 
     @property

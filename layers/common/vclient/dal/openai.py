@@ -1,138 +1,85 @@
-"""Responders propose the client's reply for one turn; the engine decides what happens.
+"""Every OpenAI call the backend makes: the dialog engine's text turns (``OpenAIResponder``:
+one structured-output chat completion per turn, with an explicit timeout and retry count; on
+any failure it falls back to the scripted responder and says why) and Realtime ephemeral client
+secrets for the realtime engines.
 
-- ``ScriptedResponder``: no LLM. Speaks the persona's own lines, detects answers, reactions and
-  goodbyes by keywords (see ``vclient.dialog.text`` for the matching rules).
-- ``OpenAIResponder``: one structured-output chat completion per turn, with an explicit timeout and
-  retry count; on any failure it falls back to the scripted responder and says why.
-
-``openai`` is imported lazily (about 0.6 s at cold start), only when a client is built.
+``openai`` is imported lazily (about 0.6 s of cold start), only when a client is built.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from vclient.dialog.engine import (
+from vclient.dialog.conversation import (
     DialogState,
     OperatorIntent,
     Responder,
     ResponderOutput,
     Signals,
     TurnPlan,
-    accept_answers,
 )
+from vclient.dialog.persona import Mood, Persona
 from vclient.dialog.prompt import build_messages
-from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, words
-from vclient.persona import Mood, Persona
+from vclient.dialog.scripted import ScriptedResponder
+from vclient.errors import ApiError
 
 if TYPE_CHECKING:
     from openai import OpenAI
 
-__all__ = [
-    "DEFAULT_GOODBYE_KEYWORDS",
-    "LLMTurn",
-    "OpenAIResponder",
-    "Responder",
-    "ResponderOutput",
-    "ScriptedResponder",
-    "openai_client_factory",
-]
 
-DEFAULT_GOODBYE_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "ru": (
-        "до свидания",
-        "всего доброго",
-        "всего хорошего",
-        "хорошего дня",
-        "до встречи",
-        "до связи",
-        "прощайте",
-        "пока",
-    ),
-    "en": ("goodbye", "bye", "have a nice day", "see you"),
-}
-"""Built-in goodbye phrases per language; a persona adds its own in ``ending.goodbye_keywords``."""
-
-GOODBYE_TAIL_WORDS = 3
-"""A goodbye phrase counts only near the end of the utterance ("пока не знаю" is not goodbye)."""
+class OpenAIUnavailable(ApiError):
+    status, code = 502, "openai_unavailable"
 
 
-def is_goodbye(persona: Persona, text: str) -> bool:
-    """True when the operator's utterance ends with a goodbye phrase."""
-    phrases = (*DEFAULT_GOODBYE_KEYWORDS.get(persona.lang, ()), *persona.ending.goodbye_keywords)
-    tail = " ".join(words(text)[-GOODBYE_TAIL_WORDS:])
-    return any(contains_keyword(tail, phrase) for phrase in phrases)
+@dataclass(frozen=True)
+class ClientSecret:
+    value: str
+    expires_at: int
 
 
-class ScriptedResponder:
-    """Deterministic responder built from the persona's lines and keywords."""
+def mint_client_secret(
+    api_key: str,
+    session: dict[str, Any],
+    *,
+    ttl_s: int,
+    base_url: str | None = None,
+    timeout_s: float = 5.0,
+    http_client: Any | None = None,
+) -> ClientSecret:
+    """``POST /v1/realtime/client_secrets`` with the session baked in; returns the ``ek_…`` key."""
+    import openai
 
-    def respond(
-        self, persona: Persona, state: DialogState, operator_text: str, plan: TurnPlan
-    ) -> ResponderOutput:
-        if is_goodbye(persona, operator_text):
-            return ResponderOutput(
-                reply=persona.ending.goodbye_line, signals=Signals(operator_intent="goodbye")
-            )
-
-        triggered = [
-            i
-            for i in plan.available_reactions
-            if persona.reactions[i].keywords
-            and matches_any(operator_text, persona.reactions[i].keywords)
-        ]
-        candidates = [
-            t.id
-            for t in (*plan.answerable, *persona.topics)
-            if t.id not in plan.answered
-            and matches_any(operator_text, t.answer_keywords or expect_keywords(t.expect))
-        ]
-        answered, _, _ = accept_answers(
-            persona,
-            plan.phase_index,
-            plan.phase_turns,
-            state.topics_raised,
-            plan.answered,
-            candidates,
+    client = openai.OpenAI(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout_s,
+        max_retries=1,
+        http_client=http_client,
+    )
+    try:
+        created = client.realtime.client_secrets.create(
+            expires_after={"anchor": "created_at", "seconds": ttl_s},
+            session=session,  # type: ignore[arg-type]
         )
-        done = plan.answered | set(answered)
+    except openai.APIStatusError as exc:
+        raise OpenAIUnavailable(
+            f"OpenAI refused to create a Realtime client secret (HTTP {exc.status_code})",
+            http_status=exc.status_code,
+        ) from None
+    except openai.APIError as exc:
+        raise OpenAIUnavailable(
+            f"OpenAI could not be reached to create a client secret: {type(exc).__name__}"
+        ) from None
+    return ClientSecret(value=created.value, expires_at=int(created.expires_at))
 
-        current = plan.current_topic
-        question: str | None = None
-        asked: str | None = None
-        if current is None or current.id in done:
-            nxt = plan.next_topic(done)
-        elif plan.follow_up is not None:
-            question, asked = plan.follow_up, current.id
-            nxt = None
-        else:
-            nxt = plan.next_topic(done, skip={current.id}) or current
-        if nxt is not None:
-            question, asked = nxt.ask, nxt.id
 
-        parts: list[str] = []
-        said = next((persona.reactions[i].say for i in triggered if persona.reactions[i].say), None)
-        if said:
-            parts.append(said)
-        elif answered:
-            parts.append(persona.fillers[state.turn % len(persona.fillers)])
-        if question:
-            parts.append(question)
-        if not parts:
-            parts.append(persona.fillers[state.turn % len(persona.fillers)])
-
-        return ResponderOutput(
-            reply=" ".join(parts),
-            signals=Signals(
-                answered_topics=answered,
-                asked_topic=asked,
-                triggered_reactions=list(triggered),
-            ),
-        )
+#: The seam tests replace: (api_key, session, ttl_s, base_url) → ClientSecret.
+SecretMinter = Callable[..., ClientSecret]
 
 
 class LLMTurn(BaseModel):

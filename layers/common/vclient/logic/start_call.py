@@ -1,4 +1,8 @@
-"""Starting a call: route the engine, guard the destination, store the call, run the scenario."""
+"""``POST /call``: route the engine, guard the destination, store the call, run the scenario.
+
+With an ``Idempotency-Key`` a start happens once however often the client retries it (dialing
+twice costs money): Powertools idempotency wraps the start itself, here, not the handler.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +14,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.dynamodb import (
+    DynamoDBPersistenceLayer,
+)
 from pydantic import ValidationError
 
-from vclient import params
-from vclient.bundled import bundled_ids
-from vclient.errors import (
-    ConfigurationError,
-    DestinationNotAllowed,
-    ValidationFailed,
-    VoximplantRefused,
-    VoximplantTimeout,
-    VoximplantUnavailable,
-)
-from vclient.models import StartCallRequest, StartCallResponse, start_response
-from vclient.observability import logger, mask_number, metrics, tracer
-from vclient.records import CallRecord
-from vclient.routing import EngineRoute, parse_routing
-from vclient.settings import StartCallSettings
-from vclient.store import CallsRepository
-from vclient.tokens import mint_token
-from vclient.voximplant import (
+from vclient.api.calls import StartCallRequest, StartCallResponse
+from vclient.dal import parameters
+from vclient.dal.calls_table import CallsRepository
+from vclient.dal.items import CallRecord, start_response
+from vclient.dal.voximplant import (
     Credentials,
     VoximplantApiError,
     VoximplantClient,
@@ -38,19 +37,33 @@ from vclient.voximplant import (
     VoximplantTimeoutError,
     parse_credentials,
 )
+from vclient.dialog.bundled import bundled_ids
+from vclient.errors import (
+    ConfigurationError,
+    DestinationNotAllowed,
+    IdempotencyKeyReused,
+    RequestInProgress,
+    ValidationFailed,
+    VoximplantRefused,
+    VoximplantTimeout,
+    VoximplantUnavailable,
+)
+from vclient.logic.call_token import mint_token, token_ttl_s
+from vclient.logic.routing import EngineRoute, parse_routing
+from vclient.observability import logger, mask_number, metrics, tracer
+from vclient.settings import StartCallSettings
 
 DEFAULT_PERSONA = "car_buyer"
+IDEMPOTENCY_TTL_S = 24 * 3600
 #: Voximplant documents 200 bytes for script_custom_data.
 CUSTOM_DATA_LIMIT = 200
-#: Ringing (up to 60 s) plus scenario setup before the call's own duration starts.
-DIAL_ALLOWANCE_S = 120
 
 
 def resolve_persona(value: str | dict[str, Any] | None, default_id: str) -> tuple[str, str | None]:
     """The call's persona: a bundled id (checked), or an inline persona (validated, stored)."""
     if isinstance(value, dict):
         # The persona models are imported only for inline personas (~11 ms of cold start).
-        from vclient.persona import Persona, persona_error
+        from vclient.dialog.persona import Persona, persona_error
 
         try:
             persona = Persona.model_validate(value)
@@ -93,9 +106,72 @@ class CallStarter:
     )
     now: Callable[[], float] = time.time
     _vox: tuple[dict[str, Any], VoximplantClient] | None = None
+    idempotency_config: IdempotencyConfig = field(
+        default_factory=lambda: IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="request",
+            expires_after_seconds=IDEMPOTENCY_TTL_S,
+            raise_on_no_idempotency_key=True,
+        )
+    )
+    _idempotent_start: Any = None
+
+    def __call__(
+        self, request: StartCallRequest, *, idempotency_key: str | None, api_base: str
+    ) -> StartCallResponse:
+        """The start, once per ``Idempotency-Key``; a repeated key gets the first answer back."""
+        data = {"request": request.model_dump(mode="json"), "api_base": api_base}
+        if idempotency_key is None:
+            result = self._start_once(data)
+        else:
+            if not 1 <= len(idempotency_key) <= 128 or not idempotency_key.isprintable():
+                raise ValidationFailed(
+                    "Idempotency-Key must be 1 to 128 printable characters",
+                    field="Idempotency-Key",
+                )
+            result = self._idempotent({**data, "key": idempotency_key})
+        if result["status"] == VoximplantTimeout.status:
+            body = dict(result["body"])
+            raise VoximplantTimeout(
+                body.pop("message"), **{k: v for k, v in body.items() if k != "code"}
+            )
+        return StartCallResponse.model_validate(result["body"])
+
+    def _start_once(self, data: dict[str, Any]) -> dict[str, Any]:
+        """One start, as ``{"status", "body"}``. A Voximplant timeout is an answer, not an error:
+        the call may be dialing, so a retry with the same Idempotency-Key must get this 504 back
+        instead of dialing again (Powertools forgets a key whose function raised)."""
+        request = StartCallRequest.model_validate(data["request"])
+        try:
+            started = self.start(request, api_base=data["api_base"])
+        except VoximplantTimeout as exc:
+            return {"status": exc.status, "body": exc.body()}
+        return {"status": 202, "body": started.model_dump(mode="json")}
+
+    def _idempotent(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The start wrapped by Powertools idempotency; its DynamoDB client is made on first use."""
+        if self._idempotent_start is None:
+            persistence = DynamoDBPersistenceLayer(table_name=self.settings.idempotency_table)
+            self._idempotent_start = idempotent_function(
+                data_keyword_argument="data",
+                persistence_store=persistence,
+                config=self.idempotency_config,
+            )(self._start_once)
+        try:
+            return dict(self._idempotent_start(data=data))
+        except IdempotencyValidationError:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used with a different body",
+                field="Idempotency-Key",
+            ) from None
+        except IdempotencyAlreadyInProgressError:
+            raise RequestInProgress(
+                "A request with this Idempotency-Key is still being processed; retry shortly",
+                field="Idempotency-Key",
+            ) from None
 
     def start(self, request: StartCallRequest, *, api_base: str) -> StartCallResponse:
-        raw = params.parameters_under(
+        raw = parameters.parameters_under(
             self.settings.param_prefix, max_age=self.settings.config_max_age_s
         )
         routing = parse_routing(raw, self.settings.route_overrides)
@@ -122,10 +198,10 @@ class CallStarter:
 
         now = self.now()
         call_id = uuid.uuid4().hex
-        token_ttl = routing.max_call_duration_s + DIAL_ALLOWANCE_S + self.settings.token_margin_s
+        token_ttl = token_ttl_s(routing.max_call_duration_s)
         record = self._new_record(call_id, engine, route, request, caller_id, now, token_ttl)
         record = record.model_copy(update={"persona": persona_id, "persona_inline": persona_inline})
-        signing_key = params.secret_text(
+        signing_key = parameters.secret_text(
             self.settings.token_secret, max_age=self.settings.secret_max_age_s
         )
         token = mint_token(call_id, signing_key, now=int(now), ttl_s=token_ttl)
@@ -189,7 +265,7 @@ class CallStarter:
         )
 
     def _client(self) -> VoximplantClient:
-        raw = params.secret_json(
+        raw = parameters.secret_json(
             self.settings.vox_credentials_secret, max_age=self.settings.secret_max_age_s
         )
         if self._vox is not None and self._vox[0] == raw:

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from vclient.bundled import bundled_dir, bundled_ids
+from vclient.dialog.bundled import bundled_dir, bundled_ids
 
 if TYPE_CHECKING:
     import yaml

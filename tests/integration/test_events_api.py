@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import LambdaContext, import_function, load_event, operator_lines
-from tests.unit.test_dialog_api import Call, place, reply, session
+from tests.integration.test_dialog_api import Call, place, reply, session
 
 T0 = 1_795_000_000_000
 
@@ -237,8 +237,8 @@ def test_call_view_assembles_transcript_turns_and_summary(
 
 
 def test_topic_coverage_needs_the_question_before_the_answer() -> None:
-    from vclient.callview import covered_topics
-    from vclient.persona import load_bundled
+    from vclient.dialog.persona import load_bundled
+    from vclient.logic.call_report import covered_topics
 
     persona = load_bundled("car_buyer")
     price = persona.topic("price")

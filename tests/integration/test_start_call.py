@@ -97,7 +97,7 @@ def test_custom_data_is_small_and_carries_no_secret_or_number(
 def test_token_in_custom_data_verifies_for_this_call_only(
     start_call: Any, fake_vox: Any, aws: Any
 ) -> None:
-    from vclient.tokens import TokenError, verify_token
+    from vclient.logic.call_token import TokenError, verify_token
 
     _, body = post(start_call, {"to": "+79161234567"})
     data = json.loads(starts(fake_vox)[-1]["params"]["script_custom_data"])
@@ -391,7 +391,7 @@ def test_a_retried_504_with_the_same_key_never_dials_twice(
 def test_events_that_arrived_first_are_not_overwritten_by_a_late_failure(
     start_call: Any, fake_vox: Any, aws: Any
 ) -> None:
-    from vclient.store import CallsRepository
+    from vclient.dal.calls_table import CallsRepository
 
     # Given a call whose scenario already reported dialing
     _, body = post(start_call, {"to": "+79161234567"})
@@ -401,7 +401,7 @@ def test_events_that_arrived_first_are_not_overwritten_by_a_late_failure(
     start_call.starter._failed(
         body["call_id"],
         "dialog",
-        __import__("vclient.voximplant").voximplant.VoximplantHttpError(503),
+        __import__("vclient.dal.voximplant").dal.voximplant.VoximplantHttpError(503),
     )
     # Then the call keeps what its scenario said
     assert aws.call_item(body["call_id"])["status"] == "dialing"

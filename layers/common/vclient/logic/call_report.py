@@ -8,12 +8,14 @@ dialog engine's own verdict is reported beside it where there is one).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from vclient.dal.calls_table import CALL_SK, DIALOG_SK, EVENT_PREFIX, PERSONA_SK, EventsRepository
+from vclient.dal.items import CallRecord
+from vclient.dialog.persona import Persona, load_bundled
 from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, normalize
-from vclient.persona import Persona, load_bundled
-from vclient.records import CallRecord
-from vclient.store import CALL_SK, DIALOG_SK, EVENT_PREFIX, PERSONA_SK
+from vclient.errors import NotFound
 
 
 def percentile(values: list[int], q: float) -> int | None:
@@ -159,3 +161,16 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         },
         "events": len(events),
     }
+
+
+@dataclass
+class CallReport:
+    """``GET /call/{id}``: the whole call read back, or a 404."""
+
+    events: EventsRepository
+
+    def __call__(self, call_id: str) -> dict[str, Any]:
+        view = call_view(self.events.partition(call_id))
+        if view is None:
+            raise NotFound("No such call", call_id=call_id)
+        return view

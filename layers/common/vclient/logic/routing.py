@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vclient.errors import ConfigurationError
-from vclient.types import E164, ENGINES, Engine
+from vclient.vocabulary import E164, ENGINES, MAX_CALL_DURATION_S, Engine
 
 #: Environment variable → (engine, field of that engine's parameter). The first five are the seed's.
 ENV_OVERRIDES: dict[str, tuple[Engine, str]] = {
@@ -72,7 +72,7 @@ class Routing(BaseModel):
     default_engine: Engine = "dialog"
     default_caller_id: str | None = None
     allowed_prefixes: tuple[str, ...] = ()
-    max_call_duration_s: int = Field(default=900, ge=30, le=4 * 3600)
+    max_call_duration_s: int = Field(default=900, ge=30, le=MAX_CALL_DURATION_S)
 
     @field_validator("default_caller_id")
     @classmethod

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from vclient.voximplant import VoximplantClient, parse_credentials
+from vclient.dal.voximplant import VoximplantClient, parse_credentials
 from vclient_dev.vox_setup import default_bindings, setup
 
 

@@ -18,7 +18,7 @@ from tests.conftest import (
     operator_lines,
     set_openai_key,
 )
-from tests.unit.strict_openai import strict_validate
+from tests.strict_openai import strict_validate
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def reply(module: Any, call: Call, turn: int, text: str, **kw: Any) -> tuple[int
 def test_dialog_session_has_everything_the_scenario_needs(
     start_call: Any, dialog: Any, fake_vox: Any
 ) -> None:
-    from vclient.persona import load_bundled
+    from vclient.dialog.persona import load_bundled
 
     call = place(start_call, fake_vox, scenario="dialog", persona="deposit_closing")
     status, body = session(dialog, call)
@@ -205,7 +205,7 @@ def test_model_ids_come_from_ssm(start_call: Any, dialog: Any, fake_vox: Any, aw
 def test_scripted_dialog_from_first_line_to_end_call(
     start_call: Any, dialog: Any, fake_vox: Any, persona_id: str
 ) -> None:
-    from vclient.persona import load_bundled
+    from vclient.dialog.persona import load_bundled
 
     # Given no OpenAI key (the scripted responder) and a call on the dialog engine
     persona = load_bundled(persona_id)
@@ -232,7 +232,7 @@ def test_scripted_dialog_from_first_line_to_end_call(
 
 
 def test_silence_reprompts_then_ends(start_call: Any, dialog: Any, fake_vox: Any) -> None:
-    from vclient.persona import load_bundled
+    from vclient.dialog.persona import load_bundled
 
     persona = load_bundled("car_buyer")
     call = place(start_call, fake_vox)
@@ -392,7 +392,7 @@ def test_reply_before_session_is_409(start_call: Any, dialog: Any, fake_vox: Any
 
 
 def test_token_errors(start_call: Any, dialog: Any, fake_vox: Any, aws: Any) -> None:
-    from vclient.tokens import mint_token
+    from vclient.logic.call_token import mint_token
 
     call = place(start_call, fake_vox)
     other = place(start_call, fake_vox)
@@ -494,17 +494,17 @@ def test_max_duration_counts_from_the_answer_not_the_session_fetch(
 ) -> None:
     import time
 
-    from vclient.persona import load_bundled
+    from vclient.dialog.persona import load_bundled
 
     persona = load_bundled("car_buyer")
     now = int(time.time() * 1000)
     long_ago = now - (persona.ending.max_duration_s + 100) * 1000
     # Given sessions fetched longer ago than the persona's whole duration (a very long ring)
     calls = [place(start_call, fake_vox) for _ in range(2)]
-    monkeypatch.setattr(dialog.service, "now_ms", lambda: long_ago)
+    monkeypatch.setattr(dialog.serve_session, "now_ms", lambda: long_ago)
     for call in calls:
         session(dialog, call)
-    monkeypatch.setattr(dialog.service, "now_ms", lambda: now)
+    monkeypatch.setattr(dialog.serve_session, "now_ms", lambda: now)
     # When the scenario says the operator answered a second ago
     body = {"turn": 1, "text": "Здравствуйте!", "connected_at": now - 1000}
     status, answer = request(dialog, "post_reply.json", calls[0], body)
@@ -533,7 +533,7 @@ def test_the_item_every_turn_rewrites_stays_small(
     fake_vox: Any,
     aws: Any,
 ) -> None:
-    from vclient.store import to_item
+    from vclient.dal.calls_table import to_item
 
     # Given a call several turns in (DynamoDB bills each write by the whole item's size)
     call = place(start_call, fake_vox, persona="deposit_closing")

@@ -1,6 +1,6 @@
 """The dialog state machine. The engine, not the responder, owns every transition.
 
-One operator utterance is one ``DialogEngine.turn``: the responder (scripted or LLM) proposes a
+One operator utterance is one ``Conversation.turn``: the responder (scripted or LLM) proposes a
 reply and ``Signals``; the engine filters the signals, advances the phase, picks the next topic and
 decides whether the call ends. ``turn`` is pure: the same (state, text, now_ms, responder output)
 always gives the same result, so a retried webhook gives the same answer.
@@ -36,8 +36,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vclient.dialog.persona import Mood, Persona, Phase, Topic
 from vclient.dialog.text import cap_reply
-from vclient.persona import Mood, Persona, Phase, Topic
 
 EndingKind = Literal["success", "goodbye", "max_turns", "max_duration", "hang_up", "silence"]
 OperatorIntent = Literal["none", "goodbye", "rude", "off_topic", "question", "refusal"]
@@ -234,7 +234,7 @@ def select_topic(
     return None
 
 
-class DialogEngine:
+class Conversation:
     """Runs one persona's dialog. Stateless itself: the state travels in and out of each call."""
 
     def __init__(

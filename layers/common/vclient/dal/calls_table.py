@@ -14,7 +14,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from vclient.records import CallRecord
+from vclient.dal.items import CallRecord
 
 CALL_SK = "CALL"
 _serializer = TypeSerializer()

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from vclient.types import CallStatus, Engine
+from vclient.api.calls import StartCallResponse, VoximplantRef
+from vclient.vocabulary import CallStatus, Engine
 
 
 class CallRecord(BaseModel):
@@ -32,7 +33,7 @@ class CallRecord(BaseModel):
     vox_media_session_access_url: str | None = None
     failure: dict[str, Any] | None = None
     last_error: str | None = None
-    # Folded in from the scenario's events (vclient.events).
+    # Folded in from the scenario's events (vclient.logic.record_events).
     connected_at: str | None = None
     ended_at: str | None = None
     end_reason: str | None = None
@@ -40,3 +41,14 @@ class CallRecord(BaseModel):
     duration_ms: int | None = None
     ending: str | None = None
     recording_url: str | None = None
+
+
+def start_response(record: CallRecord) -> StartCallResponse:
+    """The stored call as the 202 answer to ``POST /call``."""
+    return StartCallResponse(
+        call_id=record.call_id,
+        engine=record.engine,
+        status=record.status,
+        rule=record.rule_label,
+        voximplant=VoximplantRef(call_session_history_id=record.vox_call_session_history_id),
+    )

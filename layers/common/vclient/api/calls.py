@@ -1,4 +1,4 @@
-"""API models of ``POST /call`` (what clients send and receive), mapped from the stored item."""
+"""API models of ``POST /call`` (what clients send and receive); the stored item maps to them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from vclient.records import CallRecord
-from vclient.types import E164, CallStatus, Engine
+from vclient.vocabulary import E164, CallStatus, Engine
 
 
 def _e164(value: str) -> str:
@@ -57,14 +56,3 @@ class StartCallResponse(BaseModel):
     status: CallStatus
     rule: str
     voximplant: VoximplantRef
-
-
-def start_response(record: CallRecord) -> StartCallResponse:
-    """The stored call as the 202 answer to ``POST /call``."""
-    return StartCallResponse(
-        call_id=record.call_id,
-        engine=record.engine,
-        status=record.status,
-        rule=record.rule_label,
-        voximplant=VoximplantRef(call_session_history_id=record.vox_call_session_history_id),
-    )

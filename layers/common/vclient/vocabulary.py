@@ -21,3 +21,9 @@ CallStatus = Literal[
 ]
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
+#: A call in one of these has ended: its outcome never changes afterwards.
+FINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed", "no_answer", "busy", "rejected"})
+
+#: The longest call the config allows (SSM max_call_duration_s); it bounds every call's token.
+MAX_CALL_DURATION_S = 4 * 3600
