@@ -283,7 +283,7 @@ def persona_problems(path: str) -> tuple[Any, list[str]]:
     """The persona, or every problem found in it, each with field and line."""
     from pydantic import ValidationError
 
-    from vclient.persona import PersonaError, load_persona, persona_error
+    from vclient.dialog.persona import PersonaError, load_persona, persona_error
 
     _data, node = load_yaml_file(path, "persona")
     try:
@@ -488,7 +488,7 @@ def _persona_check(path: str) -> int:
 
 
 def _persona_list() -> int:
-    from vclient.persona import bundled_persona_ids, load_bundled
+    from vclient.dialog.persona import bundled_persona_ids, load_bundled
 
     for persona_id in bundled_persona_ids():
         persona = load_bundled(persona_id)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from vclient.voximplant import (
+from vclient.dal.voximplant import (
     VoximplantApiError,
     VoximplantClient,
     VoximplantError,
@@ -112,9 +112,9 @@ class Doctor:
     # -- SSM ----------------------------------------------------------------------------------
 
     def ssm_checks(self) -> dict[str, str] | None:
-        from vclient.callconfig import parse_call_config
         from vclient.errors import ConfigurationError
-        from vclient.routing import parse_routing
+        from vclient.logic.config import parse_call_config
+        from vclient.logic.routing import parse_routing
 
         try:
             raw = read_parameters(self.t.ssm, self.t.prefix)
@@ -239,8 +239,8 @@ class Doctor:
     # -- Voximplant ---------------------------------------------------------------------------
 
     def voximplant_checks(self, raw: dict[str, str], vox_key: Any) -> None:
-        from vclient.callconfig import parse_call_config
         from vclient.errors import ConfigurationError
+        from vclient.logic.config import parse_call_config
 
         if vox_key is None:
             self.add(NOTE, "Voximplant not checked: no usable credentials")
@@ -432,8 +432,8 @@ class Doctor:
     # -- OpenAI -------------------------------------------------------------------------------
 
     def openai_checks(self, raw: dict[str, str]) -> None:
-        from vclient.callconfig import parse_call_config
         from vclient.errors import ConfigurationError
+        from vclient.logic.config import parse_call_config
 
         text = self.read_secret("openai-api-key")
         if text is None:

@@ -380,7 +380,7 @@ class LocalStack:
         rule map cannot be uploaded (a scenario file missing), the rules are registered from the
         template instead and the reason is kept for the banner (``vclient doctor`` reports it).
         """
-        from vclient.voximplant import VoximplantClient, parse_credentials
+        from vclient.dal.voximplant import VoximplantClient, parse_credentials
         from vclient_dev.emulator import LOCAL_SECRETS
         from vclient_dev.vox_setup import (
             OPENAI_SECRET_NAME,

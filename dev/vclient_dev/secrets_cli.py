@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vclient.voximplant import parse_credentials
+from vclient.dal.voximplant import parse_credentials
 from vclient_dev.doctor import DoctorError, aws_session
 
 SECRET_NAMES = {"voximplant": "voximplant-credentials", "openai": "openai-api-key"}

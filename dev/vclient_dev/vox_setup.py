@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vclient.voximplant import VoximplantClient, VoximplantError, parse_credentials
+from vclient.dal.voximplant import VoximplantClient, VoximplantError, parse_credentials
 from vclient_dev.template import ROOT
 
 SCENARIO_DIR = ROOT / "voximplant"
