@@ -7,6 +7,7 @@ vclient call ... --api URL --api-key K
                                      one real call on a deployed stack, followed to its end
 vclient up                           the local stack until Ctrl-C (same as ``make up``)
 vclient vox setup --credentials FILE upload the scenarios to Voximplant and bind their rules
+vclient vox bundle RULE -o FILE      one scenario file of a rule's list (fallback to binding it)
 vclient persona check FILE           validate a persona file; exit 1 with the error if invalid
 vclient persona list                 the bundled personas
 """
@@ -300,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     vox_setup.add_argument("--application", default="vclient")
     vox_setup.add_argument("--dry-run", action="store_true", help="say what would change")
     vox_setup.add_argument("--vox-api-url", default="https://api.voximplant.com/platform_api")
+    vox_bundle = vox_sub.add_parser("bundle", help="write one scenario file of a rule's list")
+    vox_bundle.add_argument("rule", help="a rule name from voximplant/rules.json")
+    vox_bundle.add_argument("-o", "--output", required=True, help="the file to write")
     persona = sub.add_parser("persona", help="persona files")
     persona_sub = persona.add_subparsers(dest="persona_command", required=True)
     check = persona_sub.add_parser("check", help="validate a persona file")
@@ -317,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
         return _demo()
     if args.command == "call":
         return _call(args)
+    if args.command == "vox" and args.vox_command == "bundle":
+        from vclient_dev.bundle import main as run_bundle
+
+        return run_bundle([args.rule, "-o", args.output])
     if args.command == "vox":
         from vclient_dev.vox_setup import main as run_vox_setup
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from vclient_dev.template import ROOT
-
-SCENARIO_DIR = ROOT / "voximplant"
+# Standard library only: the node tests run `python3 -m vclient_dev.bundle` without the venv.
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "voximplant"
 RULES_FILE = SCENARIO_DIR / "rules.json"
 ENGINES = ("dialog", "realtime", "realtime_pure")
 #: Voximplant's AddScenario limit is "under 30 characters"; keep to a plain name alphabet.

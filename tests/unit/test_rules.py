@@ -19,6 +19,7 @@ def test_every_rule_binds_existing_files_shared_first() -> None:
     assert {rule.engine for rule in rules.rules.values()} == {"dialog", "realtime", "realtime_pure"}
     for rule in rules.rules.values():
         files = scenario_files(rule.name)
+        assert all(path.is_file() for path in files), files
         assert files[0].name == "lib_call.js"
         assert files[-1].name.startswith("scenario_")
 

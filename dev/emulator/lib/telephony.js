@@ -5,6 +5,7 @@
  */
 const { facade, makeId, isPlainObject } = require('./util');
 const N = require('./names');
+const { Emitter } = require('./emitter');
 const { Operator, normalizeScript } = require('./operator');
 
 const VOICES = N.flatValues(N.VoiceList);
@@ -33,7 +34,7 @@ class CallImpl {
     this.endedAt = null;
     this.failCode = null;
     this.endedBy = null;
-    this.emitter = new (require('./session').Emitter)(s, 'Call', N.CallEvents);
+    this.emitter = new Emitter(s, 'Call', N.CallEvents);
     this.mediaTargets = new Set(); // units the call's audio is sent to (ASR, realtime clients)
     this.botUtterances = new Set(); // currently audible bot speech
     this.sayPlayback = null;
@@ -349,7 +350,7 @@ class ASRImpl {
     this.opts = opts;
     this.active = true;
     this.tasks = new Set();
-    this.emitter = new (require('./session').Emitter)(s, 'ASR', N.ASREvents);
+    this.emitter = new Emitter(s, 'ASR', N.ASREvents);
     const self = this;
     const e = this.emitter;
     this.facade = facade('ASR', {
@@ -439,7 +440,7 @@ class PlayerImpl {
     this.state = 'pending'; // pending | playing | finished | stopped | error
     this.utts = new Map(); // call -> utterance
     this.tasks = [];
-    this.emitter = new (require('./session').Emitter)(s, 'Player', N.PlayerEvents);
+    this.emitter = new Emitter(s, 'Player', N.PlayerEvents);
     const self = this;
     const e = this.emitter;
     this.facade = facade('Player', {
