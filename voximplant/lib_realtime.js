@@ -402,8 +402,11 @@ function onClientTranscript(e) {
 
 /** A response nobody asked for speaks: the engine decides; a cut one is flushed and cancelled. */
 function checkUnrequested(rec) {
-  if (rec.cut || !rtEngine.onUnrequestedAudio(rec)) return false;
+  if (rec.cut) return false;
+  const turnNo = rtEngine.currentTurn() + 1; // the operator turn it answered
+  if (!rtEngine.onUnrequestedAudio(rec)) return false;
   rec.cut = true;
+  rec.cutTurn = turnNo;
   log(`response ${rec.id} spoke without being asked: cut`);
   client.clearMediaBuffer();
   if (activeResponse === rec) client.responseCancel({});
@@ -418,7 +421,7 @@ function postDeviation(rec, r) {
       (item.content || []).forEach((c) => { if (c.transcript) text = `${text} ${c.transcript}`.trim(); });
     });
   }
-  const fields = { turn: rtEngine.currentTurn() + 1, text: text.slice(0, 1000), response_id: String(rec.id || '') };
+  const fields = { turn: rec.cutTurn, text: text.slice(0, 1000), response_id: String(rec.id || '') };
   if (contractAtLeast(2)) postEvent('deviation', fields);
   else postEvent('error', { where: 'deviation', message: `unrequested response: ${fields.text}` });
 }

@@ -174,10 +174,10 @@ async function startBackend(opts = {}) {
       else rt.secret_name = 'OPENAI_API_KEY';
       rt.session_update = engine === 'realtime' ? hybridSessionUpdate() : pureSessionUpdate();
       Object.assign(rt.session_update.session, opts.sessionUpdatePatch || {});
-      Object.assign(rt, opts.realtimePatch || {});
       // As the real backend does: both engines open with the first line said exactly.
       rt.first_response = sayExactly(engine === 'realtime' ? FIRST_LINE : PURE_LINES[0]);
       if (engine === 'realtime_pure' && opts.silenceLine) rt.silence_response = sayExactly(opts.silenceLine);
+      Object.assign(rt, opts.realtimePatch || {});
       s.realtime = rt;
     }
     return Object.assign(s, opts.sessionPatch || {});

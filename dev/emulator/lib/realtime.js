@@ -140,7 +140,7 @@ function createClient(s, params) {
     if (!/^gpt-realtime/.test(model)) s.warn('realtime_model', `OpenAI Realtime model "${model}" is not a gpt-realtime* model`);
     const rt = new RealtimeClient(s, params, model);
     s.realtimeClients.push(rt);
-    s.event('realtime', { action: 'connecting', model });
+    s.event('realtime', { action: 'connecting', model, trace: params.trace === true });
     s.sched.after(s.cfg.realtimeConnectMs, () => {
       if (s.state !== 'running') return;
       rt.connected = true;
@@ -176,6 +176,7 @@ class RealtimeClient {
     this.mediaActive = false;
     this.mediaEndTask = null;
     this.processing = null; // the client event being processed (its event_id goes into errors)
+    this.openInput = null; // the operator input item being spoken (speech_started, no speech_stopped yet)
     this.audioMs = {}; // assistant item id → its audio length (truncate checks against it)
     this.failedSoFar = 0;
     this.skipDone = false;
@@ -671,7 +672,7 @@ class RealtimeClient {
     for (const sp of r.speeches || []) {
       const now = this.s.now;
       const frac = Math.max(0, Math.min(1, (now - sp.firstAt) / Math.max(1, sp.genEndAt - sp.firstAt)));
-      if (now < sp.firstAt || frac === 0) {
+      if (now < sp.firstAt) {
         if (sp.audio) this.audioQueue = this.audioQueue.filter((a) => a !== sp.audio);
         continue;
       }
@@ -760,6 +761,10 @@ class RealtimeClient {
   }
 
   // ------------------------------------------------------------ operator speech
+  /**
+   * One operator speech segment reaches the model. A segment that starts before the previous one's
+   * speech_stopped (a pause shorter than silence_duration_ms) continues the same input item.
+   */
   onOperatorSpeech(utt) {
     if (!this.connected || this.closed) return;
     const s = this.s;
@@ -769,43 +774,61 @@ class RealtimeClient {
       s.event('realtime', { action: 'speech_not_detected', message: 'turn_detection is null: no VAD events' });
       return;
     }
-    const itemId = makeId('item_');
     const rel = (t) => Math.max(0, t - s.now);
     const audioMs = (t) => Math.max(0, t - (this.linkedAt || 0));
-    this.later(rel(utt.start + cfg.realtimeVadStartMs), () => {
-      if (td.interrupt_response !== false && this.active) this.cancelResponse('turn_detected');
-    });
-    this.emitServer(rel(utt.start + cfg.realtimeVadStartMs), {
-      type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs(utt.start), item_id: itemId,
-    });
-    const stopAt = utt.end + (td.silence_duration_ms !== undefined ? td.silence_duration_ms : 500);
-    this.later(rel(stopAt), () => {
-      this.operatorTurns += 1;
-      this.pendingOperator.push(utt.asrText);
-      this.items.push({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: utt.asrText }] });
-      const fault = cfg.faults;
-      this.emitServer(0, { type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioMs(utt.end), item_id: itemId });
-      if (cfg.realtimeWebSocketErrorAtTurn === this.operatorTurns) {
-        s.event('fault', { fault: 'realtime_websocket_error', turn: this.operatorTurns });
-        this.emitConnector('WebSocketError', { code: 1011, message: 'emulated WebSocket error' });
-      }
-      if (fault.realtimeCloseAtTurn && fault.realtimeCloseAtTurn === this.operatorTurns) {
-        s.event('fault', { fault: 'realtime_socket_close', turn: this.operatorTurns });
-        this.later(1, () => this.socketClosed({
-          code: fault.realtimeCloseCode || 1006,
-          reason: fault.realtimeCloseReason || 'emulated socket drop',
-          wasClean: Boolean(fault.realtimeCloseWasClean),
-        }));
-        return;
-      }
-      const tr = this.session.audio.input.transcription;
-      if (tr) {
-        this.emitServer(cfg.realtimeTranscriptionMs, {
-          type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: utt.asrText,
-        });
-      }
-      if (td.create_response !== false) this.later(20, () => this.startResponse({}, 'vad'));
-    });
+    const silenceMs = td.silence_duration_ms !== undefined ? td.silence_duration_ms : 500;
+    let open = this.openInput;
+    if (open) {
+      s.sched.cancel(open.stopTask);
+      this.tasks.delete(open.stopTask);
+      open.texts.push(utt.asrText);
+      open.end = utt.end;
+      s.event('realtime', { action: 'speech_continued', item_id: open.itemId });
+    } else {
+      open = { itemId: makeId('item_'), texts: [utt.asrText], end: utt.end, stopTask: null };
+      this.openInput = open;
+      this.later(rel(utt.start + cfg.realtimeVadStartMs), () => {
+        if (td.interrupt_response !== false && this.active) this.cancelResponse('turn_detected');
+      });
+      this.emitServer(rel(utt.start + cfg.realtimeVadStartMs), {
+        type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs(utt.start), item_id: open.itemId,
+      });
+    }
+    open.stopTask = this.later(rel(open.end + silenceMs), () => this.speechStopped(open, audioMs(open.end)));
+  }
+
+  speechStopped(open, audioEndMs) {
+    const s = this.s;
+    const cfg = this.cfg;
+    if (this.openInput === open) this.openInput = null;
+    const text = open.texts.filter((t) => t).join(' ');
+    const itemId = open.itemId;
+    this.operatorTurns += 1;
+    this.pendingOperator.push(text);
+    this.items.push({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: text }] });
+    const fault = cfg.faults;
+    this.emitServer(0, { type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioEndMs, item_id: itemId });
+    if (cfg.realtimeWebSocketErrorAtTurn === this.operatorTurns) {
+      s.event('fault', { fault: 'realtime_websocket_error', turn: this.operatorTurns });
+      this.emitConnector('WebSocketError', { code: 1011, message: 'emulated WebSocket error' });
+    }
+    if (fault.realtimeCloseAtTurn && fault.realtimeCloseAtTurn === this.operatorTurns) {
+      s.event('fault', { fault: 'realtime_socket_close', turn: this.operatorTurns });
+      this.later(1, () => this.socketClosed({
+        code: fault.realtimeCloseCode || 1006,
+        reason: fault.realtimeCloseReason || 'emulated socket drop',
+        wasClean: Boolean(fault.realtimeCloseWasClean),
+      }));
+      return;
+    }
+    const input = this.session.audio.input;
+    if (input.transcription) {
+      this.emitServer(cfg.realtimeTranscriptionMs, {
+        type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: text,
+      });
+    }
+    // The session as it is now (a session.update may have changed create_response meanwhile).
+    if (input.turn_detection && input.turn_detection.create_response !== false) this.later(20, () => this.startResponse({}, 'vad'));
   }
 
   // ------------------------------------------------------------ closing

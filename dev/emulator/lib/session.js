@@ -72,6 +72,7 @@ const DEFAULTS = {
   // unconfirmed platform behaviour, switchable so a scenario can be tested both ways
   sayStopFiresPlaybackFinished: false, // call.stopPlayback() also dispatches CallEvents.PlaybackFinished
   asrSingleUtteranceStops: false, // true: singleUtterance stops the ASR after its first Result
+  asrResultField: 'text', // the Result's text field: text, or transcript (some providers, typings v28)
   realtime: {},
   faults: {},
   storage: {},
@@ -110,7 +111,7 @@ const SIMULATED_KEYS = [
   // the unkind behaviours (off by default): echoed so a report says which ones ran
   'realtimeSkipToolAtTurn', 'realtimeSkipToolText', 'realtimePreamble', 'realtimePreambleText', 'realtimeFailResponseAt',
   'realtimeFailTimes', 'realtimeOperatorSaid', 'realtimeWebSocketErrorAtTurn', 'sayStopFiresPlaybackFinished',
-  'asrSingleUtteranceStops',
+  'asrSingleUtteranceStops', 'asrResultField',
 ];
 
 // Builtins newer than SpiderMonkey 81 (Firefox 81): removed so a scenario that
