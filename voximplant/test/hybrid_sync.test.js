@@ -138,3 +138,17 @@ test('a backend on contract 1 gets no new reply fields, and a deviation goes as 
   assert.deepEqual(ofType(evs, 'error').map((e) => e.where), ['deviation']);
   assert.deepEqual(turnsOf(be), ALIGNED);
 });
+
+test('tool_choice "required" on the session: every utterance calls get_reply, the say-exactly lines stay "none"', async () => {
+  const { report, be } = await runCall('realtime', {
+    operator: conversation(), config: { realtimeSkipToolAtTurn: 2 }, backend: { sessionUpdatePatch: { tool_choice: 'required' } },
+  });
+  const evs = assertClean(report, be);
+  assert.equal(report.realtime_client_events[0].session.tool_choice, 'required');
+  const creates = report.realtime_client_events.filter((e) => e.type === 'response.create');
+  assert.ok(creates.every((e) => e.response.tool_choice === 'none'), 'the voiced lines never call the tool');
+  // Even a "required" model may answer by itself once: still one deviation, turns aligned.
+  assert.equal(ofType(evs, 'deviation').length, 1);
+  assert.deepEqual(turnsOf(be), ALIGNED);
+  assert.equal(ended(evs).reason, 'end_call');
+});
