@@ -36,7 +36,8 @@
  *   onUnrequestedAudio(r)  a response nobody asked for (server VAD) speaks before any tool call:
  *                          return true to cut it (it is flushed, cancelled, posted as `deviation`)
  *   onSilence()            the operator was silent for limits.silence_timeout_s, nothing pending
- *   onStop()               every way out
+ *   onStop()               the engine stops: when the apology starts and on every way out
+ *                          (so it may run twice)
  *   truncateOnBargeIn      boolean: after a barge-in, truncate the cut item (`audio_end_ms`
  *                          estimated from WebSocketMediaStarted)
  *
@@ -608,6 +609,7 @@ function apologize(reason) {
   clearTimeout(greetingTimer);
   flushHeld(mediaPlaying);
   closeClient();
+  rtEngine.onStop();
   apologyLine = { text: session.apology_line || DEFAULT_APOLOGY, turn: rtEngine.currentTurn() };
   call.say(apologyLine.text, { voice: apologyVoice });
   endTimer = setTimeout(guard('apology timer', () => finish(reason, 'system')), APOLOGY_SAFETY_MS);

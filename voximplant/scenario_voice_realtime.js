@@ -196,7 +196,13 @@ async function askBackend(turnNo, t) {
   voiceLine(rr, answer.reply, turnNo, mark, endCall);
 }
 
+/** The call is ending: what the operator said that never became a turn still goes to the transcript. */
 function onStop() {
-  turnQueue.length = 0;
-  collecting.splice(0).forEach((c) => clearTimeout(c.timer));
+  const unsent = pendingItems.splice(0);
+  collecting.splice(0).forEach((c) => {
+    clearTimeout(c.timer);
+    unsent.push(...c.items);
+  });
+  turnQueue.splice(0).forEach((t) => unsent.push({ text: t.text }));
+  unsent.filter((i) => i.text).forEach((i) => postEvent('transcript', { who: 'operator', text: i.text, turn: turn + 1 }));
 }

@@ -35,6 +35,7 @@ for (const engine of ['realtime', 'realtime_pure']) {
     const last = botLines(report).at(-1);
     assert.deepEqual([last.text, last.source], [APOLOGY, 'call.say']);
     assert.equal(said(evs, 'client').at(-1).text, APOLOGY);
+    assert.equal(said(evs, 'operator')[0].text, LINES[engine][0], 'what the operator said before the failure is in the transcript');
     assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason: 'socket_closed', hangup_by: 'system' });
     assert.ok(ended(evs).t - errors[1].t < 10000, `over ${ended(evs).t - errors[1].t} ms after the second failure`);
     assert.ok(report.events.some((e) => e.api === 'client.close'));
