@@ -19,7 +19,7 @@
  * `response.create`, posts an `error` and is asked again once; a second failure in a row says the
  * apology with Voximplant TTS (`call.say`, voice `session.tts_voice`, a path under VoiceList;
  * `TBank.ru_RU_Dima` when absent) and hangs up. So do a closed socket, a refused session and a
- * missing key. `HTTPResponse` and `WebSocketError` are posted as `error` events;
+ * missing key. `WebSocketError` and an `HTTPResponse` of 400 or more are posted as `error` events;
  * `session.realtime.trace: true` turns on the client's trace (a file of every WebSocket message).
  *
  * Hooks: the engine registers ONE object at top level: `defineRealtimeEngine(hooks)` (which
@@ -199,7 +199,10 @@ function openingSession(s) {
   return out;
 }
 
-/** An HTTPResponse / WebSocketError from the connector: visible in the call's events. */
+/**
+ * An HTTPResponse / WebSocketError from the connector: posted as an error event (an HTTP answer
+ * with a status under 400 is the normal upgrade: only logged).
+ */
 function connectorTrouble(what, e) {
   const d = (e && e.data) || {};
   const code = d.code || d.status || d.statusCode || null;
@@ -210,6 +213,7 @@ function connectorTrouble(what, e) {
     detail = String(d);
   }
   log(`OpenAI ${what}: ${detail}`);
+  if (what === 'HTTP response' && typeof code === 'number' && code < 400) return;
   if (!finishing) postEvent('error', { where: 'openai', code: typeof code === 'number' || typeof code === 'string' ? code : null, message: `${what}: ${detail}` });
 }
 

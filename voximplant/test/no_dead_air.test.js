@@ -49,6 +49,14 @@ for (const engine of ['realtime', 'realtime_pure']) {
   });
 }
 
+test('realtime: an HTTPResponse of 401 from the connector is an error event; a 101 upgrade is only logged', async () => {
+  const bad = await runCall('realtime', { operator: conversation('realtime'), config: { realtimeConnectHttpStatus: 401 } });
+  assert.deepEqual(openaiErrors(assertClean(bad.report, bad.be)).map((e) => [e.code, /^HTTP response/.test(e.message)]), [[401, true]]);
+  const ok = await runCall('realtime', { operator: conversation('realtime'), config: { realtimeConnectHttpStatus: 101 } });
+  assert.equal(openaiErrors(assertClean(ok.report, ok.be)).length, 0);
+  assert.ok(ok.report.logs.some((l) => /OpenAI HTTP response/.test(l.text)));
+});
+
 test('realtime: a refused response.create (the error names its event_id) is tried once more, then the apology', async () => {
   const bad = { type: 'response.create', response: { instructions: `Say exactly: ${FIRST_LINE}`, tool_choice: 'none', bogus: true } };
   const { report, be } = await runCall('realtime', { operator: conversation('realtime'), backend: { realtimePatch: { first_response: bad } } });

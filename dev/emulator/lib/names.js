@@ -80,7 +80,7 @@ const REALTIME_EVENT_NAMES = [
   'ResponseFunctionCallArgumentsDone', 'ResponseOutputAudioTranscriptDone',
   'ResponseOutputAudioDone', 'ConversationItemTruncated', 'Unknown',
   // Connector events (typings v28 RealtimeAPIEvents): the HTTP answer to the socket upgrade and
-  // WebSocket failures. The fake model emits WebSocketError only under realtimeWebSocketErrorAtTurn.
+  // WebSocket failures. The fake emits them only under realtimeConnectHttpStatus / realtimeWebSocketErrorAtTurn.
   'HTTPResponse', 'WebSocketError',
 ];
 const RealtimeAPIEvents = Object.fromEntries(REALTIME_EVENT_NAMES.map((n) => [n, `OpenAI.RealtimeAPI.${n}`]));

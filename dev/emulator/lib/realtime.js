@@ -146,6 +146,10 @@ function createClient(s, params) {
       rt.connected = true;
       s.enter('createRealtimeAPIClient resolution', () => resolve(rt.facade));
       rt.emitServer(10, { type: 'session.created', session: clone(rt.session) });
+      if (s.cfg.realtimeConnectHttpStatus) {
+        s.event('fault', { fault: 'realtime_http_response', code: s.cfg.realtimeConnectHttpStatus });
+        rt.later(5, () => rt.emitConnector('HTTPResponse', { code: s.cfg.realtimeConnectHttpStatus, message: 'emulated HTTP response' }));
+      }
     });
   });
 }

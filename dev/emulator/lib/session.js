@@ -69,6 +69,7 @@ const DEFAULTS = {
   realtimeFailTimes: 1,
   realtimeOperatorSaid: 'exact', // get_reply's operator_said: exact | paraphrase | empty
   realtimeWebSocketErrorAtTurn: 0, // the N-th operator utterance: the connector reports WebSocketError
+  realtimeConnectHttpStatus: 0, // after connecting, the connector dispatches HTTPResponse {code: N}
   // unconfirmed platform behaviour, switchable so a scenario can be tested both ways
   sayStopFiresPlaybackFinished: false, // call.stopPlayback() also dispatches CallEvents.PlaybackFinished
   asrSingleUtteranceStops: false, // true: singleUtterance stops the ASR after its first Result
@@ -96,7 +97,7 @@ function checkConfig(config) {
   if (config.realtimeOperatorSaid !== undefined && !['exact', 'paraphrase', 'empty'].includes(config.realtimeOperatorSaid)) {
     throw new Error('emulator config realtimeOperatorSaid must be exact, paraphrase or empty');
   }
-  for (const k of ['realtimeSkipToolAtTurn', 'realtimeFailResponseAt', 'realtimeFailTimes', 'realtimeWebSocketErrorAtTurn']) {
+  for (const k of ['realtimeSkipToolAtTurn', 'realtimeFailResponseAt', 'realtimeFailTimes', 'realtimeWebSocketErrorAtTurn', 'realtimeConnectHttpStatus']) {
     if (config[k] !== undefined && !(Number.isInteger(config[k]) && config[k] >= 0)) throw new Error(`emulator config ${k} must be an integer >= 0`);
   }
 }
@@ -110,7 +111,7 @@ const SIMULATED_KEYS = [
   'operatorGreetingAfterMs', 'asrNoSingleUtteranceDelayMs',
   // the unkind behaviours (off by default): echoed so a report says which ones ran
   'realtimeSkipToolAtTurn', 'realtimeSkipToolText', 'realtimePreamble', 'realtimePreambleText', 'realtimeFailResponseAt',
-  'realtimeFailTimes', 'realtimeOperatorSaid', 'realtimeWebSocketErrorAtTurn', 'sayStopFiresPlaybackFinished',
+  'realtimeFailTimes', 'realtimeOperatorSaid', 'realtimeWebSocketErrorAtTurn', 'realtimeConnectHttpStatus', 'sayStopFiresPlaybackFinished',
   'asrSingleUtteranceStops', 'asrResultField',
 ];
 
