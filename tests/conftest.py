@@ -79,7 +79,7 @@ def aws(service_account: tuple[dict[str, Any], str], fake_vox: Any) -> Iterator[
     import boto3
     from moto import mock_aws
 
-    from vclient import params
+    from vclient.dal import parameters as ssm
     from vclient_dev.local_stack import provision
     from vclient_dev.template import load_template
 
@@ -90,9 +90,9 @@ def aws(service_account: tuple[dict[str, Any], str], fake_vox: Any) -> Iterator[
         done = provision(load_template(), clients, service_account[0], parameters)
         for route in done.engine_routes.values():
             fake_vox.add_rule(route["rule_name"], route["application_name"], route["scenario_name"])
-        params.clear_caches()
+        ssm.clear_caches()
         yield _Aws(done=done, clients=clients)
-        params.clear_caches()
+        ssm.clear_caches()
 
 
 @dataclass
@@ -110,7 +110,7 @@ class _Aws:
         )
 
     def call_item(self, call_id: str) -> dict[str, Any] | None:
-        from vclient.store import from_item, to_item
+        from vclient.dal.calls_table import from_item, to_item
 
         item = (
             self.clients["dynamodb"]

@@ -158,7 +158,7 @@ def _persona_arg(value: str) -> str | dict[str, Any]:
     """A bundled id, or a persona file sent inline."""
     path = Path(value)
     if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
-        from vclient.persona import load_persona
+        from vclient.dialog.persona import load_persona
 
         return json.loads(load_persona(path).model_dump_json(exclude_none=True))
     return value
@@ -251,7 +251,7 @@ def comparison_table(views: dict[str, dict[str, Any]]) -> str:
 
 
 def _persona_check(path: str) -> int:
-    from vclient.persona import PersonaError, load_persona
+    from vclient.dialog.persona import PersonaError, load_persona
 
     file = Path(path)
     if not file.is_file():
@@ -268,7 +268,7 @@ def _persona_check(path: str) -> int:
 
 
 def _persona_list() -> int:
-    from vclient.persona import bundled_persona_ids, load_bundled
+    from vclient.dialog.persona import bundled_persona_ids, load_bundled
 
     for persona_id in bundled_persona_ids():
         persona = load_bundled(persona_id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vclient.voximplant import VoximplantApiError, VoximplantClient, parse_credentials
+from vclient.dal.voximplant import VoximplantApiError, VoximplantClient, parse_credentials
 from vclient_dev.template import ROOT, load_template, parameter_defaults
 
 SCENARIO_DIR = ROOT / "voximplant"

@@ -13,50 +13,57 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vclient.dialogs import DialogService, ReplyRequest
-from vclient.http import (
+from vclient.dal.calls_table import CallsRepository, DialogRepository
+from vclient.logic.reply import AnswerTurn, CallPersonas, Responders
+from vclient.logic.session import ServeSession
+from vclient.observability import logger, metrics, tracer
+from vclient.settings import DialogSettings
+from vclient.web import (
     call_id_param,
     json_response,
-    parse_body,
     precheck,
     public_base_url,
     register_error_handlers,
 )
-from vclient.observability import logger, metrics, tracer
-from vclient.settings import DialogSettings
-from vclient.store import CallsRepository, DialogRepository
 
 MAX_BODY_BYTES = 8 * 1024
 
 settings = DialogSettings.from_env(os.environ)
-service = DialogService(
+_dialogs = DialogRepository(settings.calls_table)
+_responders = Responders(settings)
+_personas = CallPersonas(_dialogs)
+serve_session = ServeSession(
     settings=settings,
     calls=CallsRepository(settings.calls_table),
-    dialogs=DialogRepository(settings.calls_table),
+    dialogs=_dialogs,
+    responders=_responders,
+    personas=_personas,
+)
+answer_turn = AnswerTurn(
+    settings=settings, dialogs=_dialogs, responders=_responders, personas=_personas
 )
 
 # No Powertools OpenAPI validation here: this function sits on every turn of a live call and
 # that machinery adds ~40 ms to each cold start. The same pydantic models validate the bodies
-# (vclient.http.parse_body) and errors keep the same shape (docs/decisions.md).
+# (vclient.web.parse_body) and errors keep the same shape (docs/decisions.md).
 app = APIGatewayRestResolver()
 register_error_handlers(app)
 
 
 @app.get("/call/<call_id>/session")
 def get_session(call_id: str) -> Response:
-    call_id = call_id_param(call_id)
-    service.authorize(call_id, app.current_event.headers.get("authorization"))
-    return json_response(200, service.session(call_id, public_base_url(app)))
+    authorization = app.current_event.headers.get("authorization")
+    session = serve_session(call_id_param(call_id), authorization, public_base_url(app))
+    return json_response(200, session)
 
 
 @app.post("/call/<call_id>/reply")
 def post_reply(call_id: str) -> Response:
     started = app.context.get("started", time.perf_counter())
-    call_id = call_id_param(call_id)
-    service.authorize(call_id, app.current_event.headers.get("authorization"))
-    body = parse_body(app.current_event.body, ReplyRequest)
-    logger.append_keys(turn=body.turn)
-    answer = service.reply(call_id, body, started=started)
+    authorization = app.current_event.headers.get("authorization")
+    answer = answer_turn(
+        call_id_param(call_id), authorization, app.current_event.body, started=started
+    )
     return json_response(200, answer.model_dump(mode="json", exclude_none=True))
 
 

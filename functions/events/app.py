@@ -10,28 +10,21 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vclient.callview import call_view
-from vclient.errors import NotFound
-from vclient.events import EventBatch, EventsService
-from vclient.http import (
-    call_id_param,
-    json_response,
-    parse_body,
-    precheck,
-    register_error_handlers,
-)
+from vclient.dal.calls_table import CallsRepository, EventsRepository
+from vclient.logic.call_report import CallReport
+from vclient.logic.record_events import RecordEvents
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import EventsSettings
-from vclient.store import CallsRepository, EventsRepository
+from vclient.web import call_id_param, json_response, precheck, register_error_handlers
 
 MAX_BODY_BYTES = 256 * 1024
 
 settings = EventsSettings.from_env(os.environ)
-service = EventsService(
-    settings=settings,
-    calls=CallsRepository(settings.calls_table),
-    events=EventsRepository(settings.calls_table),
+_events = EventsRepository(settings.calls_table)
+record_events = RecordEvents(
+    settings=settings, calls=CallsRepository(settings.calls_table), events=_events
 )
+call_report = CallReport(events=_events)
 
 # Validation with the same pydantic models, without Powertools' OpenAPI layer: this function is
 # called all through a live call, so its cold start is kept short (docs/decisions.md).
@@ -41,19 +34,14 @@ register_error_handlers(app)
 
 @app.post("/call/<call_id>/events")
 def post_events(call_id: str) -> Response:
-    call_id = call_id_param(call_id)
-    service.authorize(call_id, app.current_event.headers.get("authorization"))
-    batch = parse_body(app.current_event.body, EventBatch)
-    return json_response(200, service.accept(call_id, batch))
+    authorization = app.current_event.headers.get("authorization")
+    accepted = record_events(call_id_param(call_id), authorization, app.current_event.body)
+    return json_response(200, accepted.model_dump(mode="json"))
 
 
 @app.get("/call/<call_id>")
 def get_call(call_id: str) -> Response:
-    call_id = call_id_param(call_id)
-    view = call_view(service.events.partition(call_id))
-    if view is None:
-        raise NotFound("No such call", call_id=call_id)
-    return json_response(200, view)
+    return json_response(200, call_report(call_id_param(call_id)))
 
 
 @logger.inject_lambda_context(

@@ -19,7 +19,7 @@ from openai.types.realtime import (
 
 from tests.conftest import ROOT, operator_lines
 from tests.e2e.conftest import RunningStack
-from tests.unit.strict_openai import strict_validate
+from tests.strict_openai import strict_validate
 
 pytestmark = pytest.mark.e2e
 

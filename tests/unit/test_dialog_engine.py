@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from vclient.dialog.engine import (
-    DialogEngine,
+from vclient.dialog.conversation import (
+    Conversation,
     DialogState,
     ResponderOutput,
     Signals,
     TurnPlan,
     TurnResult,
 )
-from vclient.dialog.responders import ScriptedResponder
-from vclient.persona import Persona, load_bundled
+from vclient.dialog.persona import Persona, load_bundled
+from vclient.dialog.scripted import ScriptedResponder
 
 T0 = 1_700_000_000_000
 
@@ -36,7 +36,7 @@ class StubResponder:
 
 
 def run(
-    engine: DialogEngine, lines: list[str], responder: Any = None, step_ms: int = 5_000
+    engine: Conversation, lines: list[str], responder: Any = None, step_ms: int = 5_000
 ) -> tuple[DialogState, list[TurnResult]]:
     responder = responder or ScriptedResponder()
     state, _ = engine.start(T0)
@@ -51,13 +51,13 @@ def run(
 
 
 @pytest.fixture
-def car() -> DialogEngine:
-    return DialogEngine(load_bundled("car_buyer"))
+def car() -> Conversation:
+    return Conversation(load_bundled("car_buyer"))
 
 
 @pytest.fixture
-def deposit() -> DialogEngine:
-    return DialogEngine(load_bundled("deposit_closing"))
+def deposit() -> Conversation:
+    return Conversation(load_bundled("deposit_closing"))
 
 
 # --- full scripted dialogs ------------------------------------------------------------------------
@@ -88,7 +88,7 @@ DEPOSIT_DIALOG = [
 def test_full_scripted_dialog_reaches_success(persona_id: str, dialog: list[str]) -> None:
     # Given a bundled persona and an operator who answers every question sensibly
     persona = load_bundled(persona_id)
-    engine = DialogEngine(persona)
+    engine = Conversation(persona)
     state, first = engine.start(T0)
     assert first == persona.opening
 
@@ -116,7 +116,7 @@ def test_full_scripted_dialog_reaches_success(persona_id: str, dialog: list[str]
 # --- start, state, determinism --------------------------------------------------------------------
 
 
-def test_start_gives_opening_and_a_json_only_state(car: DialogEngine) -> None:
+def test_start_gives_opening_and_a_json_only_state(car: Conversation) -> None:
     # When a call starts
     state, line = car.start(T0)
     # Then the client says the opening, in the first phase, with the persona's initial mood
@@ -137,7 +137,7 @@ def test_start_gives_opening_and_a_json_only_state(car: DialogEngine) -> None:
     assert DialogState.from_item(stored) == state
 
 
-def test_turn_is_deterministic_and_does_not_mutate_input(car: DialogEngine) -> None:
+def test_turn_is_deterministic_and_does_not_mutate_input(car: Conversation) -> None:
     # Given the same start and the same operator lines
     state, _ = car.start(T0)
     before = state.model_dump()
@@ -152,7 +152,7 @@ def test_turn_is_deterministic_and_does_not_mutate_input(car: DialogEngine) -> N
 
 def test_history_is_kept_short() -> None:
     # Given an engine that keeps the last 3 exchanges
-    engine = DialogEngine(load_bundled("car_buyer"), history_size=3)
+    engine = Conversation(load_bundled("car_buyer"), history_size=3)
     state, results = run(engine, ["Алло.", "Слушаю.", "Да-да.", "Говорите."])
     # Then only the last three are stored, newest last
     assert len(state.history) == 3
@@ -163,7 +163,7 @@ def test_history_is_kept_short() -> None:
 # --- phases and topics ----------------------------------------------------------------------------
 
 
-def test_phase_advances_when_its_topics_are_answered(car: DialogEngine) -> None:
+def test_phase_advances_when_its_topics_are_answered(car: Conversation) -> None:
     # Given the client asked about availability (phase intro)
     state, results = run(car, CAR_DIALOG[:1])
     assert results[-1].phase == "intro" and state.current_topic == "availability"
@@ -175,7 +175,7 @@ def test_phase_advances_when_its_topics_are_answered(car: DialogEngine) -> None:
     assert result.reply.endswith(car.persona.topic("price").ask)  # type: ignore[union-attr]
 
 
-def test_phase_advances_after_its_max_turns(deposit: DialogEngine) -> None:
+def test_phase_advances_after_its_max_turns(deposit: Conversation) -> None:
     # Given the deposit persona whose greeting phase has no topics and max_turns 1
     _, results = run(deposit, ["Алло, слушаю вас."])
     # Then after one turn the client is in the next phase, asking its first topic
@@ -183,7 +183,7 @@ def test_phase_advances_after_its_max_turns(deposit: DialogEngine) -> None:
     assert results[0].reply == deposit.persona.topic("early_close").ask  # type: ignore[union-attr]
 
 
-def test_timed_out_phase_leaves_its_topics_for_later(car: DialogEngine) -> None:
+def test_timed_out_phase_leaves_its_topics_for_later(car: Conversation) -> None:
     # Given the visit phase allows at most 4 turns and the operator dodges the test drive question
     state, results = run(car, [*CAR_DIALOG[:5], "Ну, посмотрим.", "Не знаю.", "Хм.", "Может быть."])
     # Then the engine stays in the last phase, keeps the topic pending and does not end in success
@@ -192,7 +192,7 @@ def test_timed_out_phase_leaves_its_topics_for_later(car: DialogEngine) -> None:
     assert all(r.ending != "success" for r in results)
 
 
-def test_signals_are_filtered_by_the_engine(car: DialogEngine) -> None:
+def test_signals_are_filtered_by_the_engine(car: Conversation) -> None:
     # Given the client is in the intro phase
     state, _ = car.start(T0)
     # When a responder claims an unknown topic and a topic of a later phase are answered
@@ -205,7 +205,7 @@ def test_signals_are_filtered_by_the_engine(car: DialogEngine) -> None:
     assert result.phase == "intro"
 
 
-def test_one_utterance_can_close_a_phase_and_answer_the_next(car: DialogEngine) -> None:
+def test_one_utterance_can_close_a_phase_and_answer_the_next(car: Conversation) -> None:
     # Given the client asked about availability
     state, _ = run(car, CAR_DIALOG[:1])
     # When the operator says it is in stock and names the price in the same breath
@@ -217,7 +217,7 @@ def test_one_utterance_can_close_a_phase_and_answer_the_next(car: DialogEngine) 
     assert result.state.current_topic == "trade_in"
 
 
-def test_follow_up_once_then_move_on(car: DialogEngine) -> None:
+def test_follow_up_once_then_move_on(car: Conversation) -> None:
     # Given the client asked about the price
     state, _ = run(car, CAR_DIALOG[:2])
     price = car.persona.topic("price")
@@ -245,7 +245,7 @@ def _reaction_cases() -> list[tuple[str, int]]:
 @pytest.mark.parametrize(("persona_id", "index"), _reaction_cases())
 def test_each_reaction_fires_on_its_keywords(persona_id: str, index: int) -> None:
     # Given a call in progress
-    engine = DialogEngine(load_bundled(persona_id))
+    engine = Conversation(load_bundled(persona_id))
     reaction = engine.persona.reactions[index]
     state, _ = run(engine, ["Здравствуйте, слушаю вас."])
     # When the operator says one of the reaction's keywords
@@ -265,7 +265,7 @@ def test_each_reaction_fires_on_its_keywords(persona_id: str, index: int) -> Non
         assert reaction.say and result.reply.startswith(reaction.say)
 
 
-def test_once_reaction_fires_once_repeatable_one_again(deposit: DialogEngine) -> None:
+def test_once_reaction_fires_once_repeatable_one_again(deposit: Conversation) -> None:
     # Given the "upsell" reaction fires once per call and "jargon" every time
     state, _ = run(deposit, ["Здравствуйте."])
     r1 = deposit.turn(state, "Давайте лучше переоформим вклад.", T0 + 10_000, ScriptedResponder())
@@ -280,7 +280,7 @@ def test_once_reaction_fires_once_repeatable_one_again(deposit: DialogEngine) ->
 # --- endings --------------------------------------------------------------------------------------
 
 
-def test_operator_goodbye_ends_politely(car: DialogEngine) -> None:
+def test_operator_goodbye_ends_politely(car: Conversation) -> None:
     # When the operator says goodbye mid-call
     state, results = run(car, [*CAR_DIALOG[:2], "Всё, мне некогда, всего доброго."])
     # Then the client says the goodbye line and the call ends
@@ -289,7 +289,7 @@ def test_operator_goodbye_ends_politely(car: DialogEngine) -> None:
     assert state.ended
 
 
-def test_goodbye_word_inside_a_sentence_is_not_goodbye(car: DialogEngine) -> None:
+def test_goodbye_word_inside_a_sentence_is_not_goodbye(car: Conversation) -> None:
     # "пока" at the start means "for now", not "bye"
     _, results = run(car, ["Пока не могу сказать точно, уточню у коллег."])
     assert not results[-1].end_call
@@ -299,7 +299,7 @@ def test_max_turns_closes_the_call() -> None:
     # Given a persona with a 3-turn limit and an operator who never answers anything
     data = load_bundled("car_buyer").model_dump()
     data["ending"]["max_turns"] = 3
-    engine = DialogEngine(Persona.model_validate(data))
+    engine = Conversation(Persona.model_validate(data))
     _, results = run(engine, ["Алло.", "Да.", "Угу.", "Ага."])
     # Then the third turn ends the call with the close line
     assert len(results) == 3
@@ -307,7 +307,7 @@ def test_max_turns_closes_the_call() -> None:
     assert results[-1].reply == engine.persona.ending.close_line
 
 
-def test_max_duration_closes_the_call_without_asking_the_responder(car: DialogEngine) -> None:
+def test_max_duration_closes_the_call_without_asking_the_responder(car: Conversation) -> None:
     # Given a call that started more than max_duration_s ago
     state, _ = car.start(T0)
     responder = StubResponder()
@@ -320,7 +320,7 @@ def test_max_duration_closes_the_call_without_asking_the_responder(car: DialogEn
     assert responder.calls == []
 
 
-def test_hang_up_if_signal_is_honoured(car: DialogEngine) -> None:
+def test_hang_up_if_signal_is_honoured(car: Conversation) -> None:
     # Given the car persona lists hang-up conditions, and the LLM says one is met
     state, _ = car.start(T0)
     result = car.turn(state, "Сначала предоплата.", T0 + 1000, StubResponder(hang_up=True))
@@ -333,7 +333,7 @@ def test_hang_up_signal_ignored_without_conditions() -> None:
     # Given a persona with no hang_up_if conditions
     data = load_bundled("car_buyer").model_dump()
     data["ending"]["hang_up_if"] = []
-    engine = DialogEngine(Persona.model_validate(data))
+    engine = Conversation(Persona.model_validate(data))
     state, _ = engine.start(T0)
     # When a responder still proposes hanging up, Then the engine does not hang up
     result = engine.turn(state, "Алло.", T0 + 1000, StubResponder(hang_up=True))
@@ -341,7 +341,7 @@ def test_hang_up_signal_ignored_without_conditions() -> None:
     assert result.signals.hang_up is False
 
 
-def test_two_angry_turns_hang_up(car: DialogEngine) -> None:
+def test_two_angry_turns_hang_up(car: Conversation) -> None:
     # Given the "rude" reaction is angry and may repeat; angry_limit is 2
     state, _ = run(car, ["Здравствуйте."])
     r1 = car.turn(state, "Чего надо?", T0 + 10_000, ScriptedResponder())
@@ -352,7 +352,7 @@ def test_two_angry_turns_hang_up(car: DialogEngine) -> None:
     assert r2.reply == car.persona.ending.hangup_line
 
 
-def test_rude_intent_from_llm_counts_as_angry(car: DialogEngine) -> None:
+def test_rude_intent_from_llm_counts_as_angry(car: Conversation) -> None:
     state, _ = car.start(T0)
     rude = StubResponder(operator_intent="rude")
     r1 = car.turn(state, "...", T0 + 1000, rude)
@@ -360,7 +360,7 @@ def test_rude_intent_from_llm_counts_as_angry(car: DialogEngine) -> None:
     assert (r1.end_call, r2.ending) == (False, "hang_up")
 
 
-def test_silence_reprompts_then_ends(car: DialogEngine) -> None:
+def test_silence_reprompts_then_ends(car: Conversation) -> None:
     # Given the car persona allows 2 reprompts
     state, _ = car.start(T0)
     responder = StubResponder()
@@ -375,14 +375,14 @@ def test_silence_reprompts_then_ends(car: DialogEngine) -> None:
     assert r3.state.turn == 0 and responder.calls == []
 
 
-def test_speech_resets_the_reprompt_count(car: DialogEngine) -> None:
+def test_speech_resets_the_reprompt_count(car: Conversation) -> None:
     state, _ = car.start(T0)
     r1 = car.turn(state, "", T0 + 1000, ScriptedResponder())
     r2 = car.turn(r1.state, "Да, слушаю.", T0 + 2000, ScriptedResponder())
     assert r2.state.reprompts == 0
 
 
-def test_silence_line_defaults_to_close_line(deposit: DialogEngine) -> None:
+def test_silence_line_defaults_to_close_line(deposit: Conversation) -> None:
     # Given the deposit persona has no silence_line and allows 3 reprompts
     state, _ = deposit.start(T0)
     results = []
@@ -394,7 +394,7 @@ def test_silence_line_defaults_to_close_line(deposit: DialogEngine) -> None:
     assert results[-1].reply == deposit.persona.ending.close_line
 
 
-def test_turn_after_the_end_repeats_the_ending(car: DialogEngine) -> None:
+def test_turn_after_the_end_repeats_the_ending(car: Conversation) -> None:
     # Given a call that already ended with goodbye
     state, results = run(car, ["До свидания."])
     assert state.ended
@@ -407,7 +407,7 @@ def test_turn_after_the_end_repeats_the_ending(car: DialogEngine) -> None:
 # --- replies --------------------------------------------------------------------------------------
 
 
-def test_long_reply_is_capped_at_a_sentence_boundary(car: DialogEngine) -> None:
+def test_long_reply_is_capped_at_a_sentence_boundary(car: Conversation) -> None:
     # Given a responder that rambles for 2000 characters
     long = "Это очень длинное предложение про машину. " * 50
     state, _ = car.start(T0)
@@ -419,22 +419,22 @@ def test_long_reply_is_capped_at_a_sentence_boundary(car: DialogEngine) -> None:
 
 def test_reply_cap_is_configurable_and_bounded() -> None:
     persona = load_bundled("car_buyer")
-    engine = DialogEngine(persona, max_reply_chars=60)
+    engine = Conversation(persona, max_reply_chars=60)
     state, _ = engine.start(T0)
     result = engine.turn(state, "Алло.", T0 + 1000, StubResponder(reply="слово " * 40))
     assert len(result.reply) <= 60 and result.reply.endswith("…")
     with pytest.raises(ValueError):
-        DialogEngine(persona, max_reply_chars=1500)
+        Conversation(persona, max_reply_chars=1500)
 
 
-def test_empty_responder_reply_falls_back_to_a_filler(car: DialogEngine) -> None:
+def test_empty_responder_reply_falls_back_to_a_filler(car: Conversation) -> None:
     state, _ = car.start(T0)
     result = car.turn(state, "Алло.", T0 + 1000, StubResponder(reply="   "))
     assert result.reply in car.persona.fillers
 
 
 def test_answer_in_the_turn_that_times_out_a_phase_is_not_lost() -> None:
-    from vclient.dialog.engine import accept_answers
+    from vclient.dialog.conversation import accept_answers
 
     # Given deposit_closing: a topic-less greeting phase of one turn, then `situation`
     persona = load_bundled("deposit_closing")

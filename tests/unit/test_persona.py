@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from vclient.persona import (
+from vclient.dialog.persona import (
     MAX_LINE_CHARS,
     Persona,
     PersonaError,

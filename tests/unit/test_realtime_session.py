@@ -14,7 +14,8 @@ from openai.types.realtime import (
     SessionUpdateEvent,
 )
 
-from tests.unit.strict_openai import strict_validate, unknown_keys
+from tests.strict_openai import strict_validate, unknown_keys
+from vclient.dialog.persona import Persona, bundled_persona_ids, load_bundled
 from vclient.dialog.realtime import (
     DEFAULT_REALTIME_VOICE,
     END_CALL_REASONS,
@@ -28,7 +29,6 @@ from vclient.dialog.realtime import (
     semantic_vad,
     server_vad,
 )
-from vclient.persona import Persona, bundled_persona_ids, load_bundled
 
 
 def clause(text: str) -> str:

@@ -13,17 +13,12 @@ import httpx2
 import openai
 import pytest
 
-from vclient.dialog.engine import DialogEngine, DialogState
+from vclient.dal.openai import LLMTurn, OpenAIResponder, openai_client_factory
+from vclient.dialog.conversation import Conversation, DialogState
+from vclient.dialog.persona import load_bundled
 from vclient.dialog.prompt import build_messages, system_prompt
-from vclient.dialog.responders import (
-    LLMTurn,
-    OpenAIResponder,
-    ScriptedResponder,
-    is_goodbye,
-    openai_client_factory,
-)
+from vclient.dialog.scripted import ScriptedResponder, is_goodbye
 from vclient.dialog.text import cap_reply, contains_keyword
-from vclient.persona import load_bundled
 
 T0 = 1_700_000_000_000
 MODEL = "gpt-5.4-mini"
@@ -97,11 +92,11 @@ def make_responder(handler: Handler, **kwargs: Any) -> OpenAIResponder:
 
 
 @pytest.fixture
-def engine() -> DialogEngine:
-    return DialogEngine(load_bundled("car_buyer"))
+def engine() -> Conversation:
+    return Conversation(load_bundled("car_buyer"))
 
 
-def first_turn_state(engine: DialogEngine) -> DialogState:
+def first_turn_state(engine: Conversation) -> DialogState:
     state, _ = engine.start(T0)
     # The client has asked about availability; the operator now answers it.
     return engine.turn(
@@ -145,7 +140,7 @@ def test_cap_reply_cuts_at_sentence_then_word() -> None:
 # --- OpenAI responder -----------------------------------------------------------------------------
 
 
-def test_good_structured_output_is_used(engine: DialogEngine) -> None:
+def test_good_structured_output_is_used(engine: Conversation) -> None:
     # Given the model answers with valid structured output
     recorder = Recorder(ok(llm_json()))
     responder = make_responder(recorder)
@@ -173,7 +168,7 @@ def test_good_structured_output_is_used(engine: DialogEngine) -> None:
     assert body["messages"][-1]["content"].endswith("Да, есть в наличии.")
 
 
-def test_reasoning_effort_and_timeout_are_sent_when_configured(engine: DialogEngine) -> None:
+def test_reasoning_effort_and_timeout_are_sent_when_configured(engine: Conversation) -> None:
     recorder = Recorder(ok(llm_json()))
     responder = make_responder(recorder, timeout_s=1.5, reasoning_effort="none")
     engine.turn(first_turn_state(engine), "Да.", T0 + 5000, responder)
@@ -181,7 +176,7 @@ def test_reasoning_effort_and_timeout_are_sent_when_configured(engine: DialogEng
     assert recorder.requests[0].headers["x-stainless-read-timeout"] == "1.5"
 
 
-def test_timeout_falls_back_to_scripted_after_exactly_one_request(engine: DialogEngine) -> None:
+def test_timeout_falls_back_to_scripted_after_exactly_one_request(engine: Conversation) -> None:
     # Given the network times out
     def timeout(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.ReadTimeout("timed out", request=request)
@@ -199,7 +194,7 @@ def test_timeout_falls_back_to_scripted_after_exactly_one_request(engine: Dialog
     assert len(recorder.requests) == 1
 
 
-def test_server_error_falls_back_without_retry(engine: DialogEngine) -> None:
+def test_server_error_falls_back_without_retry(engine: Conversation) -> None:
     recorder = Recorder(lambda r: httpx2.Response(500, json={"error": {"message": "boom"}}))
     result = engine.turn(first_turn_state(engine), "Да.", T0 + 5000, make_responder(recorder))
     assert result.fallback is True and "InternalServerError" in (result.error or "")
@@ -216,7 +211,7 @@ def test_server_error_falls_back_without_retry(engine: DialogEngine) -> None:
     ],
 )
 def test_unusable_output_falls_back(
-    engine: DialogEngine, content: str | None, refusal: str | None, reason: str
+    engine: Conversation, content: str | None, refusal: str | None, reason: str
 ) -> None:
     # Given the model answers, but with something unusable
     recorder = Recorder(ok(content, refusal))
@@ -230,7 +225,7 @@ def test_unusable_output_falls_back(
     assert len(recorder.requests) == 1
 
 
-def test_system_message_is_byte_identical_across_turns(engine: DialogEngine) -> None:
+def test_system_message_is_byte_identical_across_turns(engine: Conversation) -> None:
     # Given a whole call through the OpenAI responder
     recorder = Recorder(ok(llm_json(answered_topics=[], asked_topic=None)))
     responder = make_responder(recorder)
@@ -264,7 +259,7 @@ def test_prompt_is_in_the_persona_language_and_lists_everything() -> None:
             assert cond in prompt
 
 
-def test_build_messages_shape(engine: DialogEngine) -> None:
+def test_build_messages_shape(engine: Conversation) -> None:
     state = first_turn_state(engine)
     messages = build_messages(engine.persona, state, "Алло", engine.plan(state))
     assert [m["role"] for m in messages] == ["system", "user"]
@@ -281,7 +276,7 @@ def test_llm_output_schema_is_strict_compatible() -> None:
 def test_openai_is_imported_lazily() -> None:
     # Importing the responders (and building a factory) must not import openai (cold start).
     code = (
-        "import sys; import vclient.dialog.responders as r; "
+        "import sys; import vclient.dal.openai as r; "
         "f = r.openai_client_factory('k'); "
         "print('openai' in sys.modules)"
     )

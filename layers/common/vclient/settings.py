@@ -1,101 +1,86 @@
 """Per-function settings, built from the environment once per cold start.
 
-Environment variables carry names (tables, the parameter prefix, secret ARNs) and tunables,
-never secret values. Logic receives these objects and never reads ``os.environ`` itself.
+One env model per function, composed from shared parts; a field is read from the variable of
+its name in upper case (``calls_table`` ← ``CALLS_TABLE``), so no field is mapped twice. Unset or
+blank optional variables keep the default. Environment variables carry names (tables, the
+parameter prefix, secret ARNs) and tunables, never secret values. Logic receives these objects
+and never reads ``os.environ`` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
-class StartCallSettings(BaseModel):
+class EnvSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            value = env.get(name.upper(), "").strip()
+            if value:
+                values[name] = value
+        return cls.model_validate(values)
+
+
+class CallsTableSettings(EnvSettings):
     calls_table: str
-    idempotency_table: str
-    param_prefix: str = Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")
-    vox_credentials_secret: str
+
+
+class TokenSettings(EnvSettings):
+    """The per-call token's signing key (a Secrets Manager id) and how long a read is cached."""
+
     token_secret: str
+    secret_max_age_s: int = Field(default=300, ge=0)
+
+
+class ConfigSettings(EnvSettings):
+    """Where the SSM parameters live and how long a read is cached."""
+
+    param_prefix: str = Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")
+    config_max_age_s: int = Field(default=30, ge=0, le=60)
+
+    @field_validator("param_prefix", mode="before")
+    @classmethod
+    def _no_trailing_slash(cls, value: Any) -> Any:
+        return value.rstrip("/") if isinstance(value, str) else value
+
+
+class StartCallSettings(CallsTableSettings, TokenSettings, ConfigSettings):
+    """The start-call function: ``POST /call``."""
+
+    idempotency_table: str
+    vox_credentials_secret: str
     vox_api_url: str = "https://api.voximplant.com/platform_api"
     public_api_url: str | None = None
-    config_max_age_s: int = Field(default=30, ge=0, le=60)
-    secret_max_age_s: int = Field(default=300, ge=0)
     retention_days: int = Field(default=90, ge=1)
-    token_margin_s: int = Field(default=900, ge=60)
     vox_deadline_s: float = Field(default=12.0, gt=0)
-    #: The seed's VOX_* overrides that were set (names → values), applied over SSM.
+    #: The seed's VOX_*_NAME overrides that were set (names → values), applied over SSM.
     route_overrides: dict[str, str] = {}
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> StartCallSettings:
-        optional = {
-            "vox_api_url": env.get("VOX_API_URL"),
-            "public_api_url": env.get("PUBLIC_API_URL"),
-            "config_max_age_s": env.get("CONFIG_MAX_AGE_S"),
-            "secret_max_age_s": env.get("SECRET_MAX_AGE_S"),
-            "retention_days": env.get("RETENTION_DAYS"),
-            "vox_deadline_s": env.get("VOX_DEADLINE_S"),
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        base = super().from_env(env)
+        # Which VOX_*_NAME variable overrides what is vclient.logic.routing's to know.
+        overrides = {
+            name: value.strip()
+            for name, value in env.items()
+            if name.startswith("VOX_") and name.endswith("_NAME") and value.strip()
         }
-        from vclient.routing import ENV_APPLICATION_NAME, ENV_OVERRIDES
-
-        names = [*ENV_OVERRIDES, ENV_APPLICATION_NAME]
-        return cls(
-            calls_table=env["CALLS_TABLE"],
-            idempotency_table=env["IDEMPOTENCY_TABLE"],
-            param_prefix=env["PARAM_PREFIX"].rstrip("/"),
-            vox_credentials_secret=env["VOX_CREDENTIALS_SECRET"],
-            token_secret=env["TOKEN_SECRET"],
-            route_overrides={n: env[n].strip() for n in names if env.get(n, "").strip()},
-            **{k: v for k, v in optional.items() if v},
-        )
+        return base.model_copy(update={"route_overrides": overrides})
 
 
-class DialogSettings(BaseModel):
+class DialogSettings(CallsTableSettings, TokenSettings, ConfigSettings):
     """The dialog function: session payloads and turns."""
 
-    model_config = ConfigDict(frozen=True)
-
-    calls_table: str
-    param_prefix: str = Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")
-    token_secret: str
     openai_secret: str
     openai_base_url: str | None = None
-    config_max_age_s: int = Field(default=30, ge=0, le=60)
-    secret_max_age_s: int = Field(default=300, ge=0)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> DialogSettings:
-        optional = {
-            "openai_base_url": env.get("OPENAI_BASE_URL"),
-            "config_max_age_s": env.get("CONFIG_MAX_AGE_S"),
-            "secret_max_age_s": env.get("SECRET_MAX_AGE_S"),
-        }
-        return cls(
-            calls_table=env["CALLS_TABLE"],
-            param_prefix=env["PARAM_PREFIX"].rstrip("/"),
-            token_secret=env["TOKEN_SECRET"],
-            openai_secret=env["OPENAI_SECRET"],
-            **{k: v for k, v in optional.items() if v},
-        )
 
 
-class EventsSettings(BaseModel):
-    """The events function: the scenario's event trail and the call view."""
-
-    model_config = ConfigDict(frozen=True)
-
-    calls_table: str
-    token_secret: str
-    secret_max_age_s: int = Field(default=300, ge=0)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> EventsSettings:
-        optional = {"secret_max_age_s": env.get("SECRET_MAX_AGE_S")}
-        return cls(
-            calls_table=env["CALLS_TABLE"],
-            token_secret=env["TOKEN_SECRET"],
-            **{k: v for k, v in optional.items() if v},
-        )
+class EventsSettings(CallsTableSettings, TokenSettings):
+    """The events function: the scenario's event trail and the call report."""

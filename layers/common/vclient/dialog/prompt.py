@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from vclient.persona import Persona
+from vclient.dialog.persona import Persona
 
 if TYPE_CHECKING:
-    from vclient.dialog.engine import DialogState, TurnPlan
+    from vclient.dialog.conversation import DialogState, TurnPlan
 
 LANGUAGE_NAMES = {
     "ru": "Russian",

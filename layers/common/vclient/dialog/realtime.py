@@ -3,7 +3,7 @@
 Two modes:
 
 - hybrid: the Realtime model is only the voice. After every operator utterance it calls the
-  ``get_reply`` tool; the backend (``DialogEngine``) returns the line, and the model says it word
+  ``get_reply`` tool; the backend (``Conversation``) returns the line, and the model says it word
   for word. ``say_exactly_response`` voices a backend line directly (the opening, the ending).
 - pure: the model plays the persona itself from compiled instructions and calls ``end_call`` to
   finish.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from vclient.dialog.persona import REALTIME_VOICES, Persona
 from vclient.dialog.prompt import language_name
-from vclient.persona import REALTIME_VOICES, Persona
 
 DEFAULT_REALTIME_VOICE = "marin"
 GET_REPLY_TOOL = "get_reply"

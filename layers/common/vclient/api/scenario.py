@@ -1,0 +1,190 @@
+"""The scenario contract: what a VoxEngine scenario sends to and receives from the backend.
+
+``GET /call/{id}/session`` (the session), ``POST /call/{id}/reply`` (one turn) and
+``POST /call/{id}/events`` (the event trail). These models are the contract's one owner: the
+JavaScript test stub's payloads and docs/scenario-contract.md's field tables are generated from
+them (``vclient contract``; a test fails when they are stale).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from vclient.errors import ValidationFailed
+from vclient.vocabulary import CallStatus
+
+Ms = Annotated[int, Field(ge=0, le=10**14)]
+
+
+class ReplyRequest(BaseModel):
+    """Body of ``POST /call/{id}/reply``: one operator utterance (empty text = silence)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    turn: int = Field(ge=1, le=10_000)
+    text: str = Field(max_length=2000)
+    speech_end_at: int | None = Field(default=None, ge=0)
+    #: When the operator answered (epoch ms): the persona's max_duration counts from here.
+    connected_at: int | None = Field(default=None, ge=0)
+
+
+class ReplyResponse(BaseModel):
+    turn: int
+    reply: str
+    end_call: bool
+    phase: str
+    ending: str | None = None
+    backend_ms: int
+    llm_ms: int | None = None
+    fallback: bool = False
+    realtime_response: dict[str, Any] | None = None
+
+
+MAX_EVENTS_PER_BATCH = 50  # one DynamoDB transaction holds 100 actions
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = Field(ge=1, le=1_000_000)
+    t: Ms
+
+
+class SessionStarted(_Event):
+    type: Literal["session_started"]
+    engine: str = Field(max_length=32)
+
+
+class Dialing(_Event):
+    type: Literal["dialing"]
+
+
+class Ringing(_Event):
+    type: Literal["ringing"]
+
+
+class Connected(_Event):
+    type: Literal["connected"]
+
+
+class Failed(_Event):
+    type: Literal["failed"]
+    code: int
+    reason: str = Field(default="", max_length=500)
+
+
+class Recording(_Event):
+    type: Literal["recording"]
+    url: str = Field(min_length=1, max_length=2000)
+
+
+class Transcript(_Event):
+    type: Literal["transcript"]
+    who: Literal["operator", "client"]
+    text: str = Field(max_length=4000)
+    turn: int | None = Field(default=None, ge=0)
+    cut: bool = False
+
+
+class Turn(_Event):
+    type: Literal["turn"]
+    turn: int = Field(ge=0)
+    speech_end_at: Ms | None = None
+    reply_requested_at: Ms | None = None
+    reply_received_at: Ms | None = None
+    audio_started_at: Ms | None = None
+    backend_ms: int | None = Field(default=None, ge=0)
+    llm_ms: int | None = Field(default=None, ge=0)
+    fallback: bool | None = None
+
+
+class BargeIn(_Event):
+    type: Literal["barge_in"]
+    turn: int | None = Field(default=None, ge=0)
+
+
+class Error(_Event):
+    type: Literal["error"]
+    where: str = Field(max_length=64)
+    code: int | str | None = None
+    message: str = Field(default="", max_length=1000)
+
+
+class Ended(_Event):
+    type: Literal["ended"]
+    reason: Literal[
+        "end_call",
+        "operator_hangup",
+        "max_duration",
+        "silence",
+        "backend_error",
+        "socket_closed",
+        "failed",
+    ]
+    hangup_by: Literal["operator", "client", "system"]
+    duration_ms: int | None = Field(default=None, ge=0)
+    #: The dialog ending the client reached (success, goodbye, …) when the engine knows it.
+    ending: str | None = Field(default=None, max_length=64)
+
+
+Event = Annotated[
+    SessionStarted
+    | Dialing
+    | Ringing
+    | Connected
+    | Failed
+    | Recording
+    | Transcript
+    | Turn
+    | BargeIn
+    | Error
+    | Ended,
+    Field(discriminator="type"),
+]
+
+
+class EventsAccepted(BaseModel):
+    """The answer to ``POST /call/{id}/events``."""
+
+    accepted: int
+    duplicates: int
+    status: CallStatus
+
+
+class EventBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[Any] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
+
+
+_event_adapter: TypeAdapter[Any] = TypeAdapter(Event)
+#: The discriminator values, which pydantic puts in an error's location (dropped from `field`).
+_TYPE_TAGS = frozenset(
+    get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(Event)[0])
+)
+
+
+def parse_events(raw: list[Any]) -> list[Any]:
+    """Validates every event; the first bad one is named (index, seq, type) in a 422."""
+    events = []
+    for index, item in enumerate(raw):
+        try:
+            events.append(_event_adapter.validate_python(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = [str(p) for p in first["loc"] if str(p) not in _TYPE_TAGS]
+            field = ".".join(loc) or None
+            seq = item.get("seq") if isinstance(item, dict) else None
+            kind = item.get("type") if isinstance(item, dict) else None
+            raise ValidationFailed(
+                f"events[{index}] ({kind or 'no type'}): "
+                f"{field + ': ' if field else ''}{first['msg']}",
+                field=f"events[{index}]" + (f".{field}" if field else ""),
+                seq=seq,
+            ) from None
+    seqs = [e.seq for e in events]
+    if len(set(seqs)) != len(seqs):
+        raise ValidationFailed("A batch repeats a seq number", field="events")
+    return events

@@ -1,0 +1,319 @@
+"""The calls table: one partition per call (``pk = call_id``); the call item has ``sk = "CALL"``.
+
+Later items of the same call (turns, events) share the partition, so one Query reads a call whole.
+Uses the low-level client with boto3's type (de)serialisers: cheaper to create than a resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from vclient.dal.items import CallRecord
+
+CALL_SK = "CALL"
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+
+
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Table:
+    """The calls table through a low-level client made on first use (not at cold start)."""
+
+    def __init__(self, table_name: str, client: Any | None = None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = boto3.client("dynamodb")
+        return self._client
+
+
+class CallsRepository(_Table):
+    def create(self, record: CallRecord) -> None:
+        item = to_item({"pk": record.call_id, "sk": CALL_SK, **record.model_dump()})
+        self.client.put_item(
+            TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+        )
+
+    def get(self, call_id: str) -> CallRecord | None:
+        response = self.client.get_item(
+            TableName=self._table, Key=to_item({"pk": call_id, "sk": CALL_SK}), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return CallRecord.model_validate(from_item(item)) if item else None
+
+    def update(
+        self, call_id: str, changes: Mapping[str, Any], *, only_if_status: str | None = None
+    ) -> bool:
+        """Sets fields of a stored call; with ``only_if_status``, only while it has that status."""
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes)))
+        condition = "attribute_exists(pk)"
+        if only_if_status is not None:
+            names["#status"] = "status"
+            values[":expected"] = only_if_status
+            condition += " AND #status = :expected"
+        try:
+            self.client.update_item(
+                TableName=self._table,
+                Key=to_item({"pk": call_id, "sk": CALL_SK}),
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={k: _serializer.serialize(v) for k, v in values.items()},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+DIALOG_SK = "DIALOG"
+#: The call's persona as JSON, kept out of the dialog item: DynamoDB bills a write by the whole
+#: item's size, and the persona is most of it.
+PERSONA_SK = "PERSONA"
+#: How many past answers stay stored for retried turns.
+KEEP_ANSWERS = 6
+
+
+class TurnClaim:
+    """The outcome of trying to claim turn ``n`` of a call's dialog."""
+
+    def __init__(self, status: str, item: dict[str, Any] | None) -> None:
+        self.status = status  # "claimed" | "done" | "in_progress" | "stale" | "skipped" | "missing"
+        self.item = item
+
+
+class DialogRepository(_Table):
+    """The call's dialog item (``sk = "DIALOG"``): engine state, config snapshot, last answers.
+
+    A warm turn costs two writes and no read: the claim (an update that returns the item) and
+    the commit (an update conditioned on the claim), so two concurrent requests for one turn
+    make one LLM call and one state advance.
+    """
+
+    def _key(self, call_id: str) -> dict[str, Any]:
+        return to_item({"pk": call_id, "sk": DIALOG_SK})
+
+    def create(self, call_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Stores a fresh dialog item, or returns the one already there (session re-fetch)."""
+        item = {"pk": call_id, "sk": DIALOG_SK, "last_turn": 0, "answers": {}, **values}
+        try:
+            self.client.put_item(
+                TableName=self._table,
+                Item=to_item(item),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            existing = self.get(call_id)
+            assert existing is not None
+            return existing
+        return item
+
+    def get(self, call_id: str) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self._table, Key=self._key(call_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return from_item(item) if item else None
+
+    def put_persona(self, call_id: str, persona_json: str, *, expires_at: int) -> None:
+        self.client.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {"pk": call_id, "sk": PERSONA_SK, "persona": persona_json, "expires_at": expires_at}
+            ),
+        )
+
+    def get_persona(self, call_id: str) -> str | None:
+        response = self.client.get_item(
+            TableName=self._table,
+            Key=to_item({"pk": call_id, "sk": PERSONA_SK}),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return str(from_item(item)["persona"]) if item else None
+
+    def claim(self, call_id: str, turn: int, *, now_ms: int, lease_ms: int) -> TurnClaim:
+        try:
+            response = self.client.update_item(
+                TableName=self._table,
+                Key=self._key(call_id),
+                UpdateExpression="SET pending_turn = :n, pending_until = :until",
+                ConditionExpression=(
+                    "last_turn = :prev AND (attribute_not_exists(pending_turn) "
+                    "OR pending_turn <> :n OR pending_until < :now)"
+                ),
+                ExpressionAttributeValues=to_item(
+                    {":n": turn, ":prev": turn - 1, ":until": now_ms + lease_ms, ":now": now_ms}
+                ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            old = exc.response.get("Item")
+            if not old:
+                return TurnClaim("missing", None)
+            item = from_item(old)
+            last = int(item.get("last_turn", 0))
+            if turn <= last:
+                return TurnClaim("done" if str(turn) in item.get("answers", {}) else "stale", item)
+            if turn > last + 1:
+                return TurnClaim("skipped", item)
+            return TurnClaim("in_progress", item)
+        return TurnClaim("claimed", from_item(response["Attributes"]))
+
+    def commit(
+        self, call_id: str, turn: int, *, state: dict[str, Any], answer: dict[str, Any]
+    ) -> bool:
+        """Stores the turn's outcome if this request still holds the claim."""
+        names = {"#n": str(turn)}
+        remove = "REMOVE pending_turn, pending_until"
+        old = turn - KEEP_ANSWERS
+        if old >= 1:
+            names["#old"] = str(old)
+            remove += ", answers.#old"
+        try:
+            self.client.update_item(
+                TableName=self._table,
+                Key=self._key(call_id),
+                UpdateExpression=(
+                    f"SET #state = :state, last_turn = :n, answers.#n = :answer {remove}"
+                ),
+                ConditionExpression="pending_turn = :n AND last_turn = :prev",
+                ExpressionAttributeNames={"#state": "state", **names},
+                ExpressionAttributeValues=to_item(
+                    {":state": state, ":n": turn, ":prev": turn - 1, ":answer": answer}
+                ),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+EVENT_PREFIX = "EV#"
+
+
+def event_sk(seq: int) -> str:
+    return f"{EVENT_PREFIX}{seq:07d}"
+
+
+class EventsRepository(_Table):
+    """Event items (``sk = "EV#<seq>"``) of a call, written in one transaction per batch."""
+
+    def existing_seqs(self, call_id: str, low: int, high: int) -> set[int]:
+        seqs: set[int] = set()
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": to_item(
+                {":pk": call_id, ":low": event_sk(low), ":high": event_sk(high)}
+            ),
+            "ProjectionExpression": "sk",
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            for item in page.get("Items", []):
+                seqs.add(int(item["sk"]["S"].removeprefix(EVENT_PREFIX)))
+            if "LastEvaluatedKey" not in page:
+                return seqs
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def store(
+        self,
+        call_id: str,
+        events: list[dict[str, Any]],
+        changes: Mapping[str, Any],
+        *,
+        expected_status: str,
+    ) -> bool:
+        """Puts new events and updates the call item atomically; False on a concurrent change."""
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item({"pk": call_id, "sk": event_sk(e["seq"]), **e}),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for e in events
+        ]
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        names["#status"] = "status"
+        values[":expected"] = expected_status
+        actions.append(
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": to_item({"pk": call_id, "sk": CALL_SK}),
+                    "UpdateExpression": "SET "
+                    + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
+                    "ConditionExpression": "attribute_exists(pk) AND #status = :expected",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": {
+                        k: _serializer.serialize(v) for k, v in values.items()
+                    },
+                }
+            }
+        )
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in (
+                "TransactionCanceledException",
+                "ConditionalCheckFailedException",
+            ):
+                return False
+            raise
+        return True
+
+    def partition(self, call_id: str) -> list[dict[str, Any]]:
+        """Every item of the call (call, dialog, events), in key order."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": to_item({":pk": call_id}),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            items.extend(from_item(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
