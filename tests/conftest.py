@@ -178,4 +178,5 @@ def operator_lines(persona_id: str) -> list[str]:
 
     path = ROOT / "dev" / "vclient_dev" / "operators" / f"{persona_id}.yaml"
     script = yaml.safe_load(path.read_text())
-    return [line["say"] for line in script["lines"] if "say" in line]
+    greeting = [script["greeting"]] if "greeting" in script else []
+    return greeting + [line["say"] for line in script["lines"] if "say" in line]

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * node dev/emulator/cli.js --scenario FILE --custom-data STRING --operator FILE
- *     [--config JSON|@file.json] [--secret NAME=VALUE]... [--report FILE] [--quiet]
+ * node dev/emulator/cli.js (--rule NAME | --scenario FILE [--scenario FILE]...) --custom-data STRING
+ *     --operator FILE [--config JSON|@file.json] [--secret NAME=VALUE]... [--report FILE] [--quiet]
+ * --rule runs the rule's scenario list from voximplant/rules.json; repeated --scenario runs the
+ * files in the order given, in one context (as VoxEngine runs the scenarios bound to one rule).
  * Prints a readable timeline and writes the JSON report. Exit 0 ok, 1 violations, 2 usage error.
  */
 const fs = require('node:fs');
 const { runScenario, loadOperator } = require('./emulator');
 const { formatReport } = require('./lib/format');
 
-const USAGE = 'usage: cli.js --scenario FILE [--custom-data STRING] [--operator FILE] [--config JSON|@FILE] ' +
+const USAGE = 'usage: cli.js (--rule NAME | --scenario FILE [--scenario FILE]...) [--custom-data STRING] [--operator FILE] [--config JSON|@FILE] ' +
   '[--secret NAME=VALUE]... [--report FILE] [--quiet]';
 
 function parseArgs(argv) {
-  const a = { secrets: {}, customData: '', config: {} };
+  const a = { secrets: {}, customData: '', config: {}, scenarios: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const k = argv[i];
     const v = () => {
@@ -21,7 +23,8 @@ function parseArgs(argv) {
       i += 1;
       return argv[i];
     };
-    if (k === '--scenario') a.scenario = v();
+    if (k === '--scenario') a.scenarios.push(v());
+    else if (k === '--rule') a.rule = v();
     else if (k === '--custom-data') a.customData = v();
     else if (k === '--operator') a.operator = v();
     else if (k === '--config') {
@@ -45,7 +48,7 @@ async function main() {
   try {
     args = parseArgs(process.argv.slice(2));
     if (args.help) { console.log(USAGE); return 0; }
-    if (!args.scenario) throw new Error('--scenario is required');
+    if (!args.scenarios.length === !args.rule) throw new Error('give --rule or --scenario (not both)');
   } catch (e) {
     console.error(`${e.message}\n${USAGE}`);
     return 2;
@@ -57,9 +60,16 @@ async function main() {
     console.error(`bad operator script: ${e.message}`);
     return 2;
   }
-  const report = await runScenario({
-    scenarioPath: args.scenario, customData: args.customData, operator, secrets: args.secrets, config: args.config,
-  });
+  let report;
+  try {
+    report = await runScenario({
+      ...(args.rule ? { rule: args.rule } : { scenarioPaths: args.scenarios }),
+      customData: args.customData, operator, secrets: args.secrets, config: args.config,
+    });
+  } catch (e) {
+    console.error(e.message);
+    return 2;
+  }
   if (!args.quiet) console.log(formatReport(report));
   if (args.report) fs.writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
   return report.ok ? 0 : 1;

@@ -3,7 +3,8 @@
  * VoxEngine emulator (dev tooling, never deployed).
  *
  *   const {runScenario} = require('./emulator');
- *   const report = await runScenario({scenarioPath, customData, operator, secrets, config});
+ *   const report = await runScenario({rule, customData, operator, secrets, config});
+ *   (or scenarioPaths: [...] in binding order, scenarioPath, scenarioSource)
  *
  * See README.md for what is simulated and the report shape.
  */
@@ -11,6 +12,7 @@ const fs = require('node:fs');
 const YAML = require('yaml');
 const { Session, DEFAULTS } = require('./lib/session');
 const { normalizeScript } = require('./lib/operator');
+const { scenarioFiles, loadRules } = require('./lib/rules');
 
 /** Parse an operator script file (YAML or JSON; JSON is valid YAML). */
 function loadOperator(file) {
@@ -21,11 +23,21 @@ function loadOperator(file) {
  * Create a session without running it (the HTTP server needs the handle to
  * read the live report and deliver AppEvents.HttpRequest).
  */
-function createSession({ scenarioPath, scenarioSource, customData = '', operator, secrets = {}, config = {} } = {}) {
-  if (!scenarioPath && scenarioSource == null) throw new Error('runScenario: scenarioPath (or scenarioSource) is required');
-  if (scenarioPath && scenarioSource == null && !fs.existsSync(scenarioPath)) throw new Error(`runScenario: no scenario at ${scenarioPath}`);
+function createSession({ scenarioPath, scenarioPaths, rule, scenarioSource, customData = '', operator, secrets = {}, config = {} } = {}) {
+  const given = [scenarioPath, scenarioPaths, rule, scenarioSource].filter((v) => v != null);
+  if (given.length !== 1) throw new Error('runScenario: give exactly one of rule, scenarioPaths, scenarioPath, scenarioSource');
+  let paths = null;
+  if (rule != null) paths = scenarioFiles(rule);
+  else if (scenarioPaths != null) paths = scenarioPaths;
+  else if (scenarioPath != null) paths = [scenarioPath];
+  if (paths) {
+    if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p)) {
+      throw new Error('runScenario: scenarioPaths must be a non-empty list of file paths');
+    }
+    for (const p of paths) if (!fs.existsSync(p)) throw new Error(`runScenario: no scenario at ${p}`);
+  }
   const op = typeof operator === 'string' ? loadOperator(operator) : normalizeScript(operator || { answer: 'answer', lines: [] });
-  return new Session({ scenarioPath, scenarioSource, customData, operator: op, secrets, config });
+  return new Session({ scenarioPaths: paths, scenarioSource, customData, operator: op, secrets, config });
 }
 
 /** Run a scenario to the end; resolves to the report (never rejects for scenario bugs). */
@@ -33,4 +45,4 @@ async function runScenario(opts) {
   return createSession(opts).run();
 }
 
-module.exports = { runScenario, createSession, loadOperator, DEFAULTS };
+module.exports = { runScenario, createSession, loadOperator, scenarioFiles, loadRules, DEFAULTS };

@@ -4,7 +4,8 @@
  * HTTP mode for the Python fake Voximplant Management API (loopback only).
  *
  *   node dev/emulator/server.js --port N [--host 127.0.0.1]
- *   POST /run {scenarioPath, customData, operator, secrets, config} → 201 {session_id, access_url}
+ *   POST /run {rule | scenarioPaths | scenarioPath, customData, operator, secrets, config}
+ *                              → 201 {session_id, access_url}
  *   GET  /runs/{session_id}    → the report so far, status "running" | "finished"
  *   GET  /runs                 → [{session_id, status, ok}]
  *   ANY  /sessions/{session_id}/... → AppEvents.HttpRequest in that session

@@ -7,6 +7,7 @@ vclient call ... --api URL --api-key K --to NUMBER
                                      one real call on a deployed stack, followed to its end
 vclient up                           the local stack until Ctrl-C (same as ``make up``)
 vclient vox setup --credentials FILE upload the scenarios to Voximplant and bind their rules
+vclient vox bundle RULE -o FILE      one scenario file of a rule's list (fallback to binding it)
 vclient doctor --stack NAME          preflight a deployment (read-only); exit 1 on any ✗
 vclient secrets set voximplant FILE --stack NAME / secrets set openai --stack NAME < key
 vclient persona check FILE           validate a persona file; lists every problem, exit 1
@@ -526,6 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     vox_setup.add_argument("--rules", help=argparse.SUPPRESS)
     doctor.add_arguments(sub.add_parser("doctor", help="preflight a deployment (read-only)"))
     secrets_cli.add_arguments(sub.add_parser("secrets", help="set a stack's secrets"))
+    vox_bundle = vox_sub.add_parser("bundle", help="write one scenario file of a rule's list")
+    vox_bundle.add_argument("rule", help="a rule name from voximplant/rules.json")
+    vox_bundle.add_argument("-o", "--output", required=True, help="the file to write")
     persona = sub.add_parser("persona", help="persona files")
     persona_sub = persona.add_subparsers(dest="persona_command", required=True)
     check = persona_sub.add_parser("check", help="validate a persona file (every problem)")
@@ -547,6 +551,10 @@ def run(argv: list[str] | None = None) -> int:
         return _demo()
     if args.command == "call":
         return _call(args)
+    if args.command == "vox" and args.vox_command == "bundle":
+        from vclient_dev.bundle import main as run_bundle
+
+        return run_bundle([args.rule, "-o", args.output])
     if args.command == "vox":
         from vclient_dev.vox_setup import main as run_vox_setup
 

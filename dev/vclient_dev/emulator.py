@@ -1,7 +1,8 @@
 """Runs the VoxEngine emulator (dev/emulator, Node) as a server the fake Voximplant drives.
 
-Each accepted StartScenarios starts the rule's real scenario file (voximplant/scenario_<name>.js)
-in the emulator with the custom data Voximplant would pass, against a simulated operator.
+Each accepted StartScenarios runs the rule's real scenario files (its list in voximplant/rules.json,
+shared files first) in one emulated VoxEngine context, with the custom data Voximplant would pass,
+against a simulated operator.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import requests
 from vclient_dev.template import ROOT
 
 EMULATOR = ROOT / "dev" / "emulator"
-SCENARIOS = ROOT / "voximplant"
 OPERATORS = Path(__file__).resolve().parent / "operators"
 #: What the emulated VoxEngine application's secrets hold (the realtime scenarios read it when
 #: the key mode is voximplant_secret; the fake Realtime model accepts any key).
@@ -44,10 +44,6 @@ def load_operator(path: str | Path) -> dict[str, Any]:
 def bundled_operator(persona_id: str) -> dict[str, Any]:
     path = OPERATORS / f"{persona_id}.yaml"
     return load_operator(path if path.exists() else OPERATORS / "car_buyer.yaml")
-
-
-def scenario_path(scenario_name: str) -> Path:
-    return SCENARIOS / f"scenario_{scenario_name}.js"
 
 
 class EmulatorServer:
@@ -91,7 +87,7 @@ class EmulatorServer:
 
     def run(
         self,
-        scenario: Path,
+        scenarios: list[Path],
         custom_data: str,
         operator: dict[str, Any],
         config: dict[str, Any] | None = None,
@@ -99,7 +95,7 @@ class EmulatorServer:
         response = requests.post(
             f"{self.url}/run",
             json={
-                "scenarioPath": str(scenario),
+                "scenarioPaths": [str(path) for path in scenarios],
                 "customData": custom_data,
                 "operator": operator,
                 "secrets": LOCAL_SECRETS,

@@ -316,17 +316,19 @@ class LocalStack:
         self.vox.report_for = self.emulator.report
 
     def _run_scenario(self, start: dict[str, Any]) -> str | None:
-        from vclient_dev.emulator import bundled_operator, scenario_path
+        from vclient_dev.emulator import bundled_operator
+        from vclient_dev.rules import RulesError, scenario_files
 
         assert self.emulator is not None
-        path = scenario_path(start["rule"].scenario_name)
-        if not path.exists():
+        try:
+            paths = scenario_files(start["rule"].rule_name)
+        except RulesError:
             return None
         operator = start.get("operator") or bundled_operator(self._persona_of(start))
         # Latency marks include the real backend's time (the emulator's clock would otherwise
         # stand still during HTTP); a caller's config may turn it off.
         config = {"httpRealLatency": True, **(start.get("config") or {})}
-        return self.emulator.run(path, start["custom_data"], operator, config)
+        return self.emulator.run(paths, start["custom_data"], operator, config)
 
     def _persona_of(self, start: dict[str, Any]) -> str:
         """The started call's persona id (for its bundled operator script), else car_buyer."""

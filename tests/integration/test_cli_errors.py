@@ -148,7 +148,8 @@ def test_bad_persona_file_is_reported_before_any_call(
         ("- just\n- a list\n", "a mapping with 'answer' and 'lines'"),
         (
             "answer: answer\nlines:\n  - say: Алло\n  - say: hi\n    hangup: true\n",
-            "line 4: operator.lines[1] must have exactly one of say / silence_s / hangup",
+            "line 4: operator.lines[1] must have exactly one of say / silence_s / noise_ms"
+            " / hangup",
         ),
         ("answer: maybe\n", "line 1: operator.answer must be one of"),
     ],

@@ -16,6 +16,7 @@
  *   eventsFail:  {status, times}          the first `times` events requests fail
  *   eventsDelayMs                         every events answer waits this long (concurrency check)
  *   sessionUpdatePatch                    keys merged into realtime.session_update.session
+ *   realtimePatch                         keys merged into session.realtime (e.g. hybrid_mode)
  */
 const http = require('node:http');
 
@@ -176,6 +177,7 @@ async function startBackend(opts = {}) {
       // As the real backend does: both engines open with the first line said exactly.
       rt.first_response = sayExactly(engine === 'realtime' ? FIRST_LINE : PURE_LINES[0]);
       if (engine === 'realtime_pure' && opts.silenceLine) rt.silence_response = sayExactly(opts.silenceLine);
+      Object.assign(rt, opts.realtimePatch || {});
       s.realtime = rt;
     }
     return Object.assign(s, opts.sessionPatch || {});
@@ -225,7 +227,7 @@ async function startBackend(opts = {}) {
     if (route === 'reply' && req.method === 'POST') {
       st.replyRequests.push(payload);
       const { turn, text } = payload;
-      const extra = Object.keys(payload).filter((k) => !['turn', 'text', 'speech_end_at', 'connected_at'].includes(k));
+      const extra = Object.keys(payload).filter((k) => !['turn', 'text', 'speech_end_at', 'connected_at', 'client_cut', 'operator_said'].includes(k));
       if (!Number.isInteger(turn) || typeof text !== 'string' || extra.length) {
         return { status: 422, json: { code: 'validation', message: `bad reply body ${body}` } };
       }

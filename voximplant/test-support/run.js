@@ -1,26 +1,46 @@
 'use strict';
 /** Run a real scenario file in the VoxEngine emulator against the stub backend, plus shared checks. */
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const { spawnSync } = require('node:child_process');
 const assert = require('node:assert/strict');
-const { runScenario } = require('../../dev/emulator/emulator');
+const { runScenario, scenarioFiles, loadRules } = require('../../dev/emulator/emulator');
 const { startBackend } = require('./backend');
 
-const SCENARIOS = {
-  dialog: path.join(__dirname, '..', 'scenario_voice_dialog.js'),
-  realtime: path.join(__dirname, '..', 'scenario_voice_realtime.js'),
-  realtime_pure: path.join(__dirname, '..', 'scenario_voice_realtime_pure.js'),
-};
+const ROOT = path.join(__dirname, '..', '..');
+/** engine → its rule in voximplant/rules.json (the one map vox setup and the local stack read). */
+const RULES = Object.fromEntries(Object.entries(loadRules().rules).map(([rule, spec]) => [spec.engine, rule]));
+const SCENARIOS = Object.fromEntries(Object.entries(RULES).map(([engine, rule]) => [engine, scenarioFiles(rule)]));
+
+const bundles = {};
+/** The one-file bundle of a rule, written by the same code as `vclient vox bundle` (stdlib Python). */
+function bundleOf(rule) {
+  if (bundles[rule]) return bundles[rule];
+  const venv = path.join(ROOT, '.venv', 'bin', 'python');
+  const python = fs.existsSync(venv) ? venv : 'python3';
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vclient-bundle-')), `${rule}.js`);
+  const res = spawnSync(python, ['-m', 'vclient_dev.bundle', rule, '-o', out], {
+    env: { ...process.env, PYTHONPATH: path.join(ROOT, 'dev') }, encoding: 'utf8',
+  });
+  assert.equal(res.status, 0, `vclient_dev.bundle ${rule}: ${res.stderr || res.error}`);
+  bundles[rule] = out;
+  return out;
+}
 
 /**
+ * Run an engine's rule in the VoxEngine emulator against the stub backend: its scenario list in one
+ * context (as Voximplant binds it), or with `form: 'bundle'` the one-file bundle of that list.
  * @param {string} engine dialog | realtime | realtime_pure
- * @param {object} opts {operator, config, backend (stub options), secrets}
+ * @param {object} opts {operator, config, backend (stub options), secrets, form: 'list' | 'bundle'}
  * @returns {Promise<{report: object, be: object}>}
  */
-async function runCall(engine, { operator, config = {}, backend = {}, secrets } = {}) {
-  const be = await startBackend({ engine, ...backend });
+async function runCall(engine, { operator, config = {}, backend = {}, secrets, form = 'list' } = {}) {
+  // The stub speaks contract 2 (the reply fields operator_said / client_cut, the deviation event).
+  const be = await startBackend({ engine, ...backend, sessionPatch: { contract: 2, ...(backend.sessionPatch || {}) } });
   try {
     const report = await runScenario({
-      scenarioPath: SCENARIOS[engine],
+      scenarioPaths: form === 'bundle' ? [bundleOf(RULES[engine])] : SCENARIOS[engine],
       customData: be.customData,
       operator: operator || { answer: 'answer', lines: [] },
       secrets: secrets || { OPENAI_API_KEY: 'sk-test-not-a-real-key' },
@@ -42,7 +62,7 @@ const BAD_WARNINGS = new Set([
 const BETA_SESSION_KEYS = ['voice', 'input_audio_format', 'output_audio_format', 'input_audio_transcription', 'turn_detection',
   'modalities', 'temperature', 'max_response_output_tokens', 'input_audio_noise_reduction', 'speed'];
 const RESPONSE_KEYS = new Set(['instructions', 'tools', 'tool_choice', 'output_modalities', 'max_output_tokens',
-  'conversation', 'metadata', 'input', 'audio', 'prompt']);
+  'conversation', 'metadata', 'input', 'audio', 'prompt', 'reasoning', 'parallel_tool_calls']);
 
 /** Every client event the scenario sent has the GA shape. */
 function assertGaClientEvents(report) {
@@ -88,4 +108,4 @@ const said = (evs, who) => ofType(evs, 'transcript').filter((e) => e.who === who
 const ended = (evs) => evs[evs.length - 1];
 const botLines = (report) => report.transcript.filter((t) => t.who === 'bot');
 
-module.exports = { runCall, assertClean, assertGaClientEvents, ofType, said, ended, botLines, SCENARIOS };
+module.exports = { runCall, assertClean, assertGaClientEvents, ofType, said, ended, botLines, SCENARIOS, RULES, bundleOf };

@@ -16,15 +16,21 @@ test('realtime happy path: session.update, first line, get_reply → backend →
   const evs = assertClean(report, be);
   assert.deepEqual(be.statuses, ['session', 'dialing', 'ringing', 'connected', 'completed']);
   // The client events, in order, are exactly the GA protocol round trips.
+  // The opening runs with create_response off (the operator greets first), switched back on after it.
   assert.deepEqual(report.realtime_client_events.map((e) => e.type), [
-    'session.update', 'response.create',
+    'session.update', 'response.create', 'session.update',
     'conversation.item.create', 'response.create',
     'conversation.item.create', 'response.create',
     'conversation.item.create', 'response.create',
   ]);
-  const su = clientEvents(report, 'session.update')[0];
+  const [su, restore] = clientEvents(report, 'session.update');
   assert.equal(su.session.type, 'realtime');
   assert.equal(su.session.tools[0].name, 'get_reply');
+  assert.equal(su.session.audio.input.turn_detection.create_response, false);
+  assert.deepEqual(restore.session, { type: 'realtime', audio: { input: { turn_detection: { ...su.session.audio.input.turn_detection, create_response: true } } } });
+  // Every response.create carries an event_id, so a refused one is known.
+  const ids = clientEvents(report, 'response.create').map((e) => e.event_id);
+  assert.ok(ids.every((id) => /^vc_response_\d+$/.test(id)) && new Set(ids).size === ids.length, JSON.stringify(ids));
   // Each function_call_output answers the model's get_reply call with {reply, end_call}.
   const calls = report.realtime_server_events.filter((e) => e.type === 'response.output_item.done' && e.item.type === 'function_call');
   const outputs = clientEvents(report, 'conversation.item.create').map((e) => e.item);
@@ -67,7 +73,7 @@ test('realtime with an ephemeral key: apiKey comes from the session, no secret r
   });
   const evs = assertClean(report, be);
   assert.equal(report.events.filter((e) => e.api === 'VoxEngine.getSecretValue').length, 0);
-  assert.equal(clientEvents(report, 'session.update').length, 1);
+  assert.equal(clientEvents(report, 'session.update').length, 2, 'the session, then create_response back on after the opening');
   assert.equal(ended(evs).reason, 'operator_hangup');
 });
 
@@ -105,7 +111,7 @@ test('realtime silence: empty-text turns reach the backend; reprompts are voiced
   assert.deepEqual(be.replyRequests.map((r) => [r.turn, r.text]), [[1, ''], [2, ''], [3, '']]);
   assert.deepEqual(botLines(report).map((t) => t.text), [FIRST_LINE, REPROMPTS[0], REPROMPTS[1], SILENCE_LINE]);
   // No tool call to answer: only response.create after the first line.
-  assert.deepEqual(report.realtime_client_events.map((e) => e.type), ['session.update', 'response.create', 'response.create', 'response.create', 'response.create']);
+  assert.deepEqual(report.realtime_client_events.map((e) => e.type), ['session.update', 'response.create', 'session.update', 'response.create', 'response.create', 'response.create']);
   assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason: 'silence', hangup_by: 'client' });
 });
 
@@ -139,10 +145,12 @@ test('realtime socket closed mid-call: error event, the apology via TTS, ended s
 });
 
 test('realtime: response.create colliding with a server-VAD response is retried after its ResponseDone', async () => {
-  // A slow socket (client events seen 900 ms late) and an operator who speaks first: the first
-  // line's response.create reaches OpenAI while the VAD response to "Алло" is running.
+  // A persona that speaks first (server VAD stays on), a slow socket (client events seen 900 ms
+  // late) and an operator who says "Алло" at once: the first line's response.create reaches OpenAI
+  // while the VAD response to "Алло" is running.
   const { report, be } = await runCall('realtime', {
     operator: conversation(), config: { realtimeClientLatencyMs: 900, operatorFirstLinePatienceMs: 400 },
+    backend: { sessionPatch: { speaks_first: 'client' } },
   });
   const evs = assertClean(report, be);
   const errors = report.realtime_server_events.filter((e) => e.type === 'error');

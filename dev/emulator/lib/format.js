@@ -28,7 +28,7 @@ function line(e) {
 
 function formatReport(r) {
   const out = [];
-  out.push(`scenario ${r.scenario || '(inline)'}  session ${r.session_id}`);
+  out.push(`scenario ${r.scenarios && r.scenarios.length ? r.scenarios.map((p) => p.split('/').pop()).join(' + ') : '(inline)'}  session ${r.session_id}`);
   for (const e of r.events) out.push(`${ts(e.t_ms)}  ${line(e)}`);
   out.push('');
   out.push('transcript:');

@@ -78,7 +78,10 @@ const REALTIME_EVENT_NAMES = [
   'ConversationItemInputAudioTranscriptionCompleted',
   'ResponseCreated', 'ResponseDone', 'ResponseOutputItemDone',
   'ResponseFunctionCallArgumentsDone', 'ResponseOutputAudioTranscriptDone',
-  'ResponseOutputAudioDone', 'Unknown',
+  'ResponseOutputAudioDone', 'ConversationItemTruncated', 'Unknown',
+  // Connector events (typings v28 RealtimeAPIEvents): the HTTP answer to the socket upgrade and
+  // WebSocket failures. The fake emits them only under realtimeConnectHttpStatus / realtimeWebSocketErrorAtTurn.
+  'HTTPResponse', 'WebSocketError',
 ];
 const RealtimeAPIEvents = Object.fromEntries(REALTIME_EVENT_NAMES.map((n) => [n, `OpenAI.RealtimeAPI.${n}`]));
 
@@ -96,6 +99,7 @@ const SERVER_TYPE_TO_EVENT = {
   'response.function_call_arguments.done': 'ResponseFunctionCallArgumentsDone',
   'response.output_audio_transcript.done': 'ResponseOutputAudioTranscriptDone',
   'response.output_audio.done': 'ResponseOutputAudioDone',
+  'conversation.item.truncated': 'ConversationItemTruncated',
 };
 
 const OpenAIEvents = {

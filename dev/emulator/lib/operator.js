@@ -1,9 +1,14 @@
 'use strict';
 /**
  * The simulated human operator on the far end of a call, driven by a script:
- *   {answer: answer|busy|no_answer|reject, answer_after_s?, lines: [
- *      {say: "text", barge_in?: bool, asr_text?: "...", confidence?: 0.9},
- *      {silence_s: N}, {hangup: true}]}
+ *   {answer: answer|busy|no_answer|reject, answer_after_s?, greeting?: "text", lines: [
+ *      {say: "text" | ["part", "part"], pause_ms?: N, barge_in?: bool, asr_text?: "...", confidence?: 0.9},
+ *      {silence_s: N}, {noise_ms: N}, {hangup: true}]}
+ *
+ * A `greeting` is said `operatorGreetingAfterMs` after the answer, before anything else (people
+ * answering a call greet first). A `say` list is one utterance with `pause_ms` (default 700) of
+ * silence between its parts: a speech detector may split it. A noise burst makes a sound without
+ * words (a speech detector starts, no text comes); the next line follows without waiting.
  *
  * Turn rule: a line is spoken `operatorReactionMs` after the bot finishes an
  * utterance that started after the operator's previous line (the bot "replied").
@@ -17,6 +22,7 @@
  */
 
 const ANSWERS = new Set(['answer', 'busy', 'no_answer', 'reject']);
+const MIN_HEARD_MS = 1000;
 
 /** Validate and normalise an operator script; throws a plain Error on a bad script. */
 function normalizeScript(script) {
@@ -27,11 +33,17 @@ function normalizeScript(script) {
   const lines = s.lines || [];
   if (!Array.isArray(lines)) throw new Error('operator.lines must be a list');
   lines.forEach((l, i) => {
-    const kinds = ['say', 'silence_s', 'hangup'].filter((k) => l && l[k] !== undefined);
-    if (kinds.length !== 1) throw new Error(`operator.lines[${i}] must have exactly one of say / silence_s / hangup`);
-    if (l.say !== undefined && typeof l.say !== 'string') throw new Error(`operator.lines[${i}].say must be a string`);
+    const kinds = ['say', 'silence_s', 'noise_ms', 'hangup'].filter((k) => l && l[k] !== undefined);
+    if (kinds.length !== 1) throw new Error(`operator.lines[${i}] must have exactly one of say / silence_s / noise_ms / hangup`);
+    const parts = Array.isArray(l.say) ? l.say : [l.say];
+    if (l.say !== undefined && (!parts.length || !parts.every((p) => typeof p === 'string' && p))) {
+      throw new Error(`operator.lines[${i}].say must be a string or a list of non-empty strings`);
+    }
+    if (l.pause_ms !== undefined && !(Number(l.pause_ms) >= 0)) throw new Error(`operator.lines[${i}].pause_ms must be >= 0`);
     if (l.silence_s !== undefined && !(Number(l.silence_s) >= 0)) throw new Error(`operator.lines[${i}].silence_s must be >= 0`);
+    if (l.noise_ms !== undefined && !(Number(l.noise_ms) > 0)) throw new Error(`operator.lines[${i}].noise_ms must be > 0`);
   });
+  if (s.greeting !== undefined && (typeof s.greeting !== 'string' || !s.greeting)) throw new Error('operator.greeting must be a non-empty string');
   if (s.answer_after_s !== undefined && !(Number(s.answer_after_s) >= 0)) {
     throw new Error('operator.answer_after_s must be a number >= 0');
   }
@@ -50,7 +62,7 @@ class Operator {
     this.heardBot = false;
     this.skipWait = false;
     this.lastActionStart = 0;
-    this.tasks = { react: null, patience: null, barge: null, hangup: null };
+    this.tasks = { react: null, patience: null, barge: null, hangup: null, greeting: null };
   }
 
   get cfg() { return this.s.cfg; }
@@ -64,6 +76,23 @@ class Operator {
   start() {
     this.stopped = false;
     this.lastActionStart = this.s.now;
+    const greeting = this.call.script.greeting;
+    if (greeting) {
+      this.busy = true;
+      this.tasks.greeting = this.s.sched.after(this.cfg.operatorGreetingAfterMs, () => {
+        this.tasks.greeting = null;
+        if (this.stopped) return;
+        const utt = this.call.operatorSays({ say: greeting, greeting: true });
+        this.s.sched.at(utt.end, () => {
+          this.busy = false;
+          if (this.stopped) return;
+          this.lastActionStart = utt.start;
+          this.schedulePatience(this.cfg.operatorPatienceMs);
+          this.consider();
+        });
+      });
+      return;
+    }
     this.schedulePatience(this.cfg.operatorFirstLinePatienceMs);
     this.consider();
   }
@@ -120,7 +149,10 @@ class Operator {
 
   onBotEnd(utt) {
     if (this.stopped) return;
-    if (utt.start >= this.lastActionStart) this.heardBot = true;
+    // A reply is what the bot said after the operator's last line; a fragment cut within
+    // MIN_HEARD_MS (the bot flushing its own audio) is no reply to answer.
+    const fragment = utt.entry && utt.entry.cut && this.s.now - utt.start < MIN_HEARD_MS;
+    if (utt.start >= this.lastActionStart && !fragment) this.heardBot = true;
     this.consider();
   }
 
@@ -138,10 +170,12 @@ class Operator {
       this.call.remoteHangup();
       return;
     }
-    if (line.silence_s !== undefined) {
+    if (line.silence_s !== undefined || line.noise_ms !== undefined) {
       this.busy = true;
-      this.s.event('operator', { action: 'silence', seconds: Number(line.silence_s) });
-      this.s.sched.after(Number(line.silence_s) * 1000, () => {
+      const ms = line.noise_ms !== undefined ? Number(line.noise_ms) : Number(line.silence_s) * 1000;
+      if (line.noise_ms !== undefined) this.call.operatorNoise(ms);
+      else this.s.event('operator', { action: 'silence', seconds: Number(line.silence_s) });
+      this.s.sched.after(ms, () => {
         this.busy = false;
         this.idx += 1;
         if (this.stopped) return;

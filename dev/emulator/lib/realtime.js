@@ -19,14 +19,32 @@
  */
 const { facade, makeId, clone, isPlainObject, namespace } = require('./util');
 const N = require('./names');
+const { Emitter } = require('./emitter');
 
 const GA_SESSION_KEYS = new Set(['type', 'model', 'instructions', 'output_modalities', 'audio', 'tools', 'tool_choice',
-  'max_output_tokens', 'include', 'prompt', 'tracing', 'truncation']);
+  'max_output_tokens', 'include', 'prompt', 'tracing', 'truncation', 'reasoning', 'parallel_tool_calls']);
 const BETA_SESSION_KEYS = new Set(['voice', 'input_audio_format', 'output_audio_format', 'input_audio_transcription',
   'turn_detection', 'modalities', 'temperature', 'max_response_output_tokens', 'input_audio_noise_reduction', 'speed']);
 const FORMAT_TYPES = new Set(['audio/pcm', 'audio/pcmu', 'audio/pcma']);
 const RESPONSE_KEYS = new Set(['instructions', 'tools', 'tool_choice', 'output_modalities', 'max_output_tokens',
-  'conversation', 'metadata', 'input', 'audio', 'prompt']);
+  'conversation', 'metadata', 'input', 'audio', 'prompt', 'reasoning', 'parallel_tool_calls']);
+const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'];
+const NOISE_REDUCTION_TYPES = ['near_field', 'far_field'];
+const EAGERNESS = ['low', 'medium', 'high', 'auto'];
+
+/** A problem with `reasoning` / `parallel_tool_calls` (session or response), or null. */
+function checkReasoning(obj, where) {
+  if (obj.reasoning !== undefined && obj.reasoning !== null) {
+    const r = obj.reasoning;
+    if (!isPlainObject(r) || Object.keys(r).some((k) => k !== 'effort') || (r.effort !== undefined && !REASONING_EFFORTS.includes(r.effort))) {
+      return ['invalid_value', `${where}.reasoning must be {effort: ${REASONING_EFFORTS.join('|')}}.`, `${where}.reasoning`];
+    }
+  }
+  if (obj.parallel_tool_calls !== undefined && typeof obj.parallel_tool_calls !== 'boolean') {
+    return ['invalid_type', `${where}.parallel_tool_calls must be a boolean.`, `${where}.parallel_tool_calls`];
+  }
+  return null;
+}
 const GOODBYE_RE = /до свидания|всего доброго|всего хорошего|до встречи|пока[.!\s]|^пока$|goodbye|bye/i;
 const CANNED = ['Здравствуйте!', 'Да, понимаю.', 'Хорошо, спасибо.', 'Расскажите подробнее, пожалуйста.', 'Понятно.'];
 
@@ -122,12 +140,16 @@ function createClient(s, params) {
     if (!/^gpt-realtime/.test(model)) s.warn('realtime_model', `OpenAI Realtime model "${model}" is not a gpt-realtime* model`);
     const rt = new RealtimeClient(s, params, model);
     s.realtimeClients.push(rt);
-    s.event('realtime', { action: 'connecting', model });
+    s.event('realtime', { action: 'connecting', model, trace: params.trace === true });
     s.sched.after(s.cfg.realtimeConnectMs, () => {
       if (s.state !== 'running') return;
       rt.connected = true;
       s.enter('createRealtimeAPIClient resolution', () => resolve(rt.facade));
       rt.emitServer(10, { type: 'session.created', session: clone(rt.session) });
+      if (s.cfg.realtimeConnectHttpStatus) {
+        s.event('fault', { fault: 'realtime_http_response', code: s.cfg.realtimeConnectHttpStatus });
+        rt.later(5, () => rt.emitConnector('HTTPResponse', { code: s.cfg.realtimeConnectHttpStatus, message: 'emulated HTTP response' }));
+      }
     });
   });
 }
@@ -157,7 +179,12 @@ class RealtimeClient {
     this.playing = null;
     this.mediaActive = false;
     this.mediaEndTask = null;
-    this.emitter = new (require('./session').Emitter)(s, 'OpenAI.RealtimeAPIClient', { ...N.RealtimeAPIEvents, ...N.OpenAIEvents });
+    this.processing = null; // the client event being processed (its event_id goes into errors)
+    this.openInput = null; // the operator input item being spoken (speech_started, no speech_stopped yet)
+    this.audioMs = {}; // assistant item id → its audio length (truncate checks against it)
+    this.failedSoFar = 0;
+    this.skipDone = false;
+    this.emitter = new Emitter(s, 'OpenAI.RealtimeAPIClient', { ...N.RealtimeAPIEvents, ...N.OpenAIEvents });
     const self = this;
     const e = this.emitter;
     const sender = (type) => (arg) => self.send(type, arg);
@@ -200,6 +227,14 @@ class RealtimeClient {
     });
   }
 
+  /** A connector event (OpenAI.RealtimeAPIEvents.HTTPResponse / WebSocketError) with `data`. */
+  emitConnector(name, data) {
+    return this.later(0, () => {
+      const ev = N.RealtimeAPIEvents[name];
+      this.s.fire(this.emitter, ev, { name: ev, client: this.facade, data: this.s.toCtx(data) });
+    });
+  }
+
   emitMedia(ms, key, extra) {
     return this.later(ms, () => {
       const ev = N.OpenAIEvents[key];
@@ -207,11 +242,13 @@ class RealtimeClient {
     });
   }
 
-  error(code, message, param, clientEventId) {
-    this.s.event('realtime', { action: 'error', code, message });
+  error(code, message, param) {
+    // The GA error names the client event that caused it (`event_id`) when the client sent one.
+    const eventId = this.processing ? this.processing.event_id || null : null;
+    this.s.event('realtime', { action: 'error', code, message, event_id: eventId });
     this.emitServer(this.cfg.realtimeEventMs, {
       type: 'error',
-      error: { type: 'invalid_request_error', code, message, param: param || null, event_id: clientEventId || null },
+      error: { type: 'invalid_request_error', code, message, param: param || null, event_id: eventId },
     });
   }
 
@@ -240,13 +277,18 @@ class RealtimeClient {
     // instant (e.g. response.done right after response.output_item.done), as
     // over a real socket: processing is a separate task, in send order.
     this.later(this.cfg.realtimeClientLatencyMs, () => {
-      switch (type) {
-        case 'session.update': return this.onSessionUpdate(a);
-        case 'response.create': return this.onResponseCreate(a);
-        case 'conversation.item.create': return this.onItemCreate(a);
-        case 'conversation.item.truncate': return this.onItemTruncate(a);
-        case 'response.cancel': return this.onResponseCancel(a);
-        default: return undefined;
+      this.processing = a;
+      try {
+        switch (type) {
+          case 'session.update': return this.onSessionUpdate(a);
+          case 'response.create': return this.onResponseCreate(a);
+          case 'conversation.item.create': return this.onItemCreate(a);
+          case 'conversation.item.truncate': return this.onItemTruncate(a);
+          case 'response.cancel': return this.onResponseCancel(a);
+          default: return undefined;
+        }
+      } finally {
+        this.processing = null;
       }
     });
   }
@@ -289,6 +331,13 @@ class RealtimeClient {
         if (!isPlainObject(td) || !['server_vad', 'semantic_vad'].includes(td.type)) {
           return ['invalid_value', "turn_detection.type must be 'server_vad' or 'semantic_vad'.", 'session.audio.input.turn_detection.type'];
         }
+        if (td.type === 'semantic_vad' && td.eagerness !== undefined && !EAGERNESS.includes(td.eagerness)) {
+          return ['invalid_value', `turn_detection.eagerness must be one of ${EAGERNESS.join(', ')}.`, 'session.audio.input.turn_detection.eagerness'];
+        }
+      }
+      const nr = audio.input && audio.input.noise_reduction;
+      if (nr !== undefined && nr !== null && (!isPlainObject(nr) || !NOISE_REDUCTION_TYPES.includes(nr.type))) {
+        return ['invalid_value', `noise_reduction.type must be one of ${NOISE_REDUCTION_TYPES.join(', ')}.`, 'session.audio.input.noise_reduction.type'];
       }
       const voice = audio.output && audio.output.voice;
       if (voice !== undefined) {
@@ -312,7 +361,8 @@ class RealtimeClient {
         if (t.type === 'function' && (typeof t.name !== 'string' || !t.name)) return ['missing_required_parameter', `session.tools[${i}].name is required.`, `session.tools[${i}].name`];
       }
     }
-    const err = this.validateToolChoice(sess.tool_choice, sess.tools !== undefined ? sess.tools : this.session.tools, 'session.tool_choice');
+    const err = this.validateToolChoice(sess.tool_choice, sess.tools !== undefined ? sess.tools : this.session.tools, 'session.tool_choice')
+      || checkReasoning(sess, 'session');
     if (err) return err;
     if (sess.max_output_tokens !== undefined && sess.max_output_tokens !== 'inf' &&
         !(Number.isInteger(sess.max_output_tokens) && sess.max_output_tokens >= 1 && sess.max_output_tokens <= 4096)) {
@@ -351,7 +401,8 @@ class RealtimeClient {
     for (const k of Object.keys(a)) {
       if (!['response', 'event_id'].includes(k)) { this.error('unknown_parameter', `Unknown parameter: '${k}'.`, k); return; }
     }
-    const err = this.validateToolChoice(r.tool_choice, r.tools !== undefined ? r.tools : this.session.tools, 'response.tool_choice');
+    const err = this.validateToolChoice(r.tool_choice, r.tools !== undefined ? r.tools : this.session.tools, 'response.tool_choice')
+      || checkReasoning(r, 'response');
     if (err) { this.error(...err); return; }
     this.startResponse(r, 'client');
   }
@@ -376,9 +427,18 @@ class RealtimeClient {
   }
 
   onItemTruncate(a) {
-    if (!this.items.some((i) => i.id === a.item_id && i.type === 'message' && i.role === 'assistant')) {
+    const item = this.items.find((i) => i.id === a.item_id && i.type === 'message' && i.role === 'assistant');
+    if (!item) {
       this.error('invalid_value', `Item '${a.item_id}' is not an assistant message in the conversation.`, 'item_id');
+      return;
     }
+    const total = this.audioMs[item.id] || 0;
+    if (!Number.isInteger(a.audio_end_ms) || a.audio_end_ms < 0 || a.audio_end_ms > total) {
+      this.error('invalid_value', `audio_end_ms must be an integer from 0 to the item's audio length (${total} ms).`, 'audio_end_ms');
+      return;
+    }
+    this.s.event('realtime', { action: 'item_truncated', item_id: item.id, audio_end_ms: a.audio_end_ms });
+    this.emitServer(this.cfg.realtimeEventMs, { type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: a.audio_end_ms });
   }
 
   onResponseCancel(a) {
@@ -407,11 +467,35 @@ class RealtimeClient {
     // call or audio). A response cancelled before producing anything gives its utterances back.
     const r = { id: makeId('resp_'), origin, tasks: [], status: 'in_progress', params, heard: [...this.pendingOperator], produced: false };
     this.active = r;
+    if (this.failsNow()) { this.planFailure(r); return; }
     const decision = this.decide(params);
     s.event('realtime', { action: 'response_start', origin, response_id: r.id, decision: decision.kind, ...(decision.name ? { function: decision.name } : {}) });
     this.emitServer(this.cfg.realtimeEventMs, { type: 'response.created', response: this.responseObj(r, 'in_progress', []) });
     if (decision.kind === 'function') this.planFunctionCall(r, decision.name, decision.tool);
-    else this.planSpeech(r, params);
+    else this.planSpeech(r, params, decision.text);
+  }
+
+  /** realtimeFailResponseAt N (+ realtimeFailTimes): responses N.. end `failed` (server error). */
+  failsNow() {
+    const at = this.cfg.realtimeFailResponseAt;
+    if (!at || this.responses < at || this.failedSoFar >= (this.cfg.realtimeFailTimes || 1)) return false;
+    this.failedSoFar += 1;
+    return true;
+  }
+
+  planFailure(r) {
+    const s = this.s;
+    s.event('fault', { fault: 'realtime_response_failed', response_id: r.id, response: this.responses });
+    s.event('realtime', { action: 'response_start', origin: r.origin, response_id: r.id, decision: 'fail' });
+    this.emitServer(this.cfg.realtimeEventMs, { type: 'response.created', response: this.responseObj(r, 'in_progress', []) });
+    const details = { type: 'failed', error: { type: 'server_error', code: 'server_error', message: 'The server had an error while processing your request (emulated).' } };
+    r.tasks.push(this.emitServer(this.cfg.realtimeEventMs + this.cfg.realtimeFunctionCallMs,
+      { type: 'response.done', response: this.responseObj(r, 'failed', [], details) },
+      () => {
+        if (this.active === r) this.active = null;
+        // The user items stay in the conversation: the next response answers them.
+        this.pendingOperator = r.heard.concat(this.pendingOperator);
+      }));
   }
 
   responseObj(r, status, output, details) {
@@ -435,8 +519,15 @@ class RealtimeClient {
     if (tc === 'none' || tools.length === 0) return { kind: 'speak' };
     if (isPlainObject(tc)) return { kind: 'function', name: tc.name, tool: byName(tc.name) };
     if (last && last.type === 'function_call_output' && !operatorSpoke) return { kind: 'speak' };
+    const skipAt = this.cfg.realtimeSkipToolAtTurn;
+    if (operatorSpoke && skipAt && this.operatorTurns >= skipAt && !this.skipDone) {
+      // A real model sometimes answers in audio instead of calling the tool, whatever tool_choice says.
+      this.skipDone = true;
+      this.s.event('fault', { fault: 'realtime_skip_tool', turn: this.operatorTurns });
+      return { kind: 'speak', text: this.cfg.realtimeSkipToolText };
+    }
     if (byName('get_reply')) {
-      return operatorSpoke ? { kind: 'function', name: 'get_reply', tool: byName('get_reply') } : { kind: 'speak' };
+      return operatorSpoke || tc === 'required' ? { kind: 'function', name: 'get_reply', tool: byName('get_reply') } : { kind: 'speak' };
     }
     if (byName('end_call')) {
       if (operatorSpoke && GOODBYE_RE.test(this.lastOperatorText)) return { kind: 'function', name: 'end_call', tool: byName('end_call') };
@@ -456,7 +547,7 @@ class RealtimeClient {
       const bye = GOODBYE_RE.test(this.lastOperatorText);
       if (Array.isArray(p.enum) && p.enum.length) out[k] = /reason/i.test(k) && bye && p.enum.includes('goodbye') ? 'goodbye' : p.enum[0];
       else if (type === 'string') {
-        if (/text|utter|transcript|message|speech|said|phrase|question|input|query|operator|client|user/i.test(k)) out[k] = this.lastOperatorText;
+        if (/text|utter|transcript|message|speech|said|phrase|question|input|query|operator|client|user/i.test(k)) out[k] = this.operatorSaid();
         else if (/reason/i.test(k)) out[k] = GOODBYE_RE.test(this.lastOperatorText) ? 'goodbye' : 'emulated';
         else out[k] = 'emulated';
       } else if (type === 'number' || type === 'integer') out[k] = 0;
@@ -467,17 +558,36 @@ class RealtimeClient {
     return { ...out, ...over };
   }
 
+  /** What the model writes for the operator's words: realtimeOperatorSaid exact | paraphrase | empty. */
+  operatorSaid() {
+    const mode = this.cfg.realtimeOperatorSaid;
+    if (mode === 'empty') return '';
+    if (mode === 'paraphrase') {
+      const t = this.lastOperatorText.replace(/[.!?…]+$/u, '').toLowerCase();
+      return t ? `Оператор говорит, что ${t}` : '';
+    }
+    return this.lastOperatorText;
+  }
+
   planFunctionCall(r, name, tool) {
-    const t = this.cfg.realtimeFunctionCallMs;
+    let t = this.cfg.realtimeFunctionCallMs;
+    if (this.cfg.realtimePreamble && name === 'get_reply') {
+      // A preamble: a short filler spoken before the tool call, in the same response.
+      this.s.event('fault', { fault: 'realtime_preamble', response_id: r.id });
+      const pre = this.planAudio(r, this.cfg.realtimePreambleText, t, { last: false });
+      t = pre.genEnd + 1;
+    }
     const callId = makeId('call_');
     const itemId = makeId('item_');
     const args = JSON.stringify(this.functionArgs(name, tool));
     const item = { id: itemId, type: 'function_call', status: 'completed', name, call_id: callId, arguments: args };
+    const outputIndex = r.outputs ? r.outputs.length : 0;
+    r.outputs = (r.outputs || []).concat([item]);
     r.tasks.push(this.emitServer(t, {
-      type: 'response.function_call_arguments.done', response_id: r.id, item_id: itemId, output_index: 0, call_id: callId, name, arguments: args,
+      type: 'response.function_call_arguments.done', response_id: r.id, item_id: itemId, output_index: outputIndex, call_id: callId, name, arguments: args,
     }, () => { r.produced = true; this.items.push(clone(item)); this.s.event('realtime', { action: 'function_call', name, arguments: args }); }));
-    r.tasks.push(this.emitServer(t, { type: 'response.output_item.done', response_id: r.id, output_index: 0, item: clone(item) }));
-    r.tasks.push(this.emitServer(t, { type: 'response.done', response: this.responseObj(r, 'completed', [clone(item)]) },
+    r.tasks.push(this.emitServer(t, { type: 'response.output_item.done', response_id: r.id, output_index: outputIndex, item: clone(item) }));
+    r.tasks.push(this.emitServer(t, { type: 'response.done', response: this.responseObj(r, 'completed', clone(r.outputs)) },
       () => { if (this.active === r) this.active = null; }));
   }
 
@@ -506,33 +616,48 @@ class RealtimeClient {
     return canned[this.cannedIdx++ % canned.length];
   }
 
-  planSpeech(r, params) {
-    const cfg = this.cfg;
-    const faults = cfg.faults;
-    let text = this.chooseSpeech(params);
+  planSpeech(r, params, forced) {
+    const faults = this.cfg.faults;
+    let text = forced || this.chooseSpeech(params);
     this.spokenResponses += 1;
     if (faults.realtimeDeviateAtResponse === this.spokenResponses) {
       text = faults.realtimeDeviateText || 'Извините, не расслышала. Повторите, пожалуйста?';
       this.s.event('fault', { fault: 'realtime_deviate', response_id: r.id });
     }
+    this.planAudio(r, text, this.cfg.realtimeFirstAudioMs, { last: true });
+  }
+
+  /**
+   * One assistant audio item of response r, its first audio `first` ms from now; the item and (when
+   * `last`) the response finish generating after realtimeGenerationRatio of the playback.
+   */
+  planAudio(r, text, first, { last }) {
+    const cfg = this.cfg;
     const dur = Math.max(600, Math.round(text.length * cfg.realtimeMsPerChar));
-    const first = cfg.realtimeFirstAudioMs;
     const gen = Math.max(1, Math.round(dur * cfg.realtimeGenerationRatio));
     const itemId = makeId('item_');
-    r.speech = { text, dur, itemId, firstAt: this.s.now + first, genEndAt: this.s.now + first + gen, audio: null };
+    const outputIndex = r.outputs ? r.outputs.length : 0;
+    const sp = { text, dur, itemId, firstAt: this.s.now + first, genEndAt: this.s.now + first + gen, audio: null };
+    r.speeches = (r.speeches || []).concat([sp]);
+    r.speech = sp;
+    this.audioMs[itemId] = dur;
     r.tasks.push(this.later(first, () => {
       r.produced = true;
-      r.speech.audio = { r, text, dur, item: null };
-      this.enqueueAudio(r.speech.audio);
+      sp.audio = { r, text, dur, item: null };
+      this.enqueueAudio(sp.audio);
     }));
     const item = { id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: text }] };
-    const base = { response_id: r.id, item_id: itemId, output_index: 0, content_index: 0 };
+    r.outputs = (r.outputs || []).concat([item]);
+    const base = { response_id: r.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
     r.tasks.push(this.emitServer(first + gen, { type: 'response.output_audio.done', ...base }));
     r.tasks.push(this.emitServer(first + gen, { type: 'response.output_audio_transcript.done', ...base, transcript: text }));
-    r.tasks.push(this.emitServer(first + gen, { type: 'response.output_item.done', response_id: r.id, output_index: 0, item: clone(item) },
+    r.tasks.push(this.emitServer(first + gen, { type: 'response.output_item.done', response_id: r.id, output_index: outputIndex, item: clone(item) },
       () => { this.items.push(clone(item)); }));
-    r.tasks.push(this.emitServer(first + gen, { type: 'response.done', response: this.responseObj(r, 'completed', [clone(item)]) },
-      () => { if (this.active === r) this.active = null; }));
+    if (last) {
+      r.tasks.push(this.emitServer(first + gen, { type: 'response.done', response: this.responseObj(r, 'completed', clone(r.outputs)) },
+        () => { if (this.active === r) this.active = null; }));
+    }
+    return { genEnd: first + gen };
   }
 
   cancelResponse(reason) {
@@ -547,20 +672,29 @@ class RealtimeClient {
       this.pendingOperator = r.heard.concat(this.pendingOperator);
       this.s.event('realtime', { action: 'operator_input_kept', response_id: r.id, text: r.heard.join(' ') });
     }
-    if (r.speech) {
-      const sp = r.speech;
+    const partial = [];
+    for (const sp of r.speeches || []) {
       const now = this.s.now;
       const frac = Math.max(0, Math.min(1, (now - sp.firstAt) / Math.max(1, sp.genEndAt - sp.firstAt)));
-      if (now < sp.firstAt || frac === 0) {
+      if (now < sp.firstAt) {
         if (sp.audio) this.audioQueue = this.audioQueue.filter((a) => a !== sp.audio);
-      } else if (sp.audio) {
+        continue;
+      }
+      // What was generated before the cancel stays in the conversation (its transcript too).
+      const words = sp.text.split(/\s+/);
+      const said = words.slice(0, Math.max(1, Math.round(words.length * frac))).join(' ');
+      const kept = { id: sp.itemId, type: 'message', role: 'assistant', status: 'incomplete', content: [{ type: 'output_audio', transcript: said }] };
+      partial.push(kept);
+      if (!this.items.some((i) => i.id === sp.itemId)) this.items.push(clone(kept));
+      if (sp.audio) {
         const newDur = Math.max(1, Math.round(sp.dur * frac));
         sp.audio.dur = newDur;
+        this.audioMs[sp.itemId] = newDur;
         if (this.playing && this.playing.audio === sp.audio) this.reschedulePlaying(this.playing.start + newDur);
       }
     }
     this.emitServer(this.cfg.realtimeEventMs, {
-      type: 'response.done', response: this.responseObj(r, 'cancelled', [], { type: 'cancelled', reason }),
+      type: 'response.done', response: this.responseObj(r, 'cancelled', partial, { type: 'cancelled', reason }),
     });
   }
 
@@ -631,6 +765,10 @@ class RealtimeClient {
   }
 
   // ------------------------------------------------------------ operator speech
+  /**
+   * One operator speech segment reaches the model. A segment that starts before the previous one's
+   * speech_stopped (a pause shorter than silence_duration_ms) continues the same input item.
+   */
   onOperatorSpeech(utt) {
     if (!this.connected || this.closed) return;
     const s = this.s;
@@ -640,39 +778,61 @@ class RealtimeClient {
       s.event('realtime', { action: 'speech_not_detected', message: 'turn_detection is null: no VAD events' });
       return;
     }
-    const itemId = makeId('item_');
     const rel = (t) => Math.max(0, t - s.now);
     const audioMs = (t) => Math.max(0, t - (this.linkedAt || 0));
-    this.later(rel(utt.start + cfg.realtimeVadStartMs), () => {
-      if (td.interrupt_response !== false && this.active) this.cancelResponse('turn_detected');
-    });
-    this.emitServer(rel(utt.start + cfg.realtimeVadStartMs), {
-      type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs(utt.start), item_id: itemId,
-    });
-    const stopAt = utt.end + (td.silence_duration_ms !== undefined ? td.silence_duration_ms : 500);
-    this.later(rel(stopAt), () => {
-      this.operatorTurns += 1;
-      this.pendingOperator.push(utt.asrText);
-      this.items.push({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: utt.asrText }] });
-      const fault = cfg.faults;
-      this.emitServer(0, { type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioMs(utt.end), item_id: itemId });
-      if (fault.realtimeCloseAtTurn && fault.realtimeCloseAtTurn === this.operatorTurns) {
-        s.event('fault', { fault: 'realtime_socket_close', turn: this.operatorTurns });
-        this.later(1, () => this.socketClosed({
-          code: fault.realtimeCloseCode || 1006,
-          reason: fault.realtimeCloseReason || 'emulated socket drop',
-          wasClean: Boolean(fault.realtimeCloseWasClean),
-        }));
-        return;
-      }
-      const tr = this.session.audio.input.transcription;
-      if (tr) {
-        this.emitServer(cfg.realtimeTranscriptionMs, {
-          type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: utt.asrText,
-        });
-      }
-      if (td.create_response !== false) this.later(20, () => this.startResponse({}, 'vad'));
-    });
+    const silenceMs = td.silence_duration_ms !== undefined ? td.silence_duration_ms : 500;
+    let open = this.openInput;
+    if (open) {
+      s.sched.cancel(open.stopTask);
+      this.tasks.delete(open.stopTask);
+      open.texts.push(utt.asrText);
+      open.end = utt.end;
+      s.event('realtime', { action: 'speech_continued', item_id: open.itemId });
+    } else {
+      open = { itemId: makeId('item_'), texts: [utt.asrText], end: utt.end, stopTask: null };
+      this.openInput = open;
+      this.later(rel(utt.start + cfg.realtimeVadStartMs), () => {
+        if (td.interrupt_response !== false && this.active) this.cancelResponse('turn_detected');
+      });
+      this.emitServer(rel(utt.start + cfg.realtimeVadStartMs), {
+        type: 'input_audio_buffer.speech_started', audio_start_ms: audioMs(utt.start), item_id: open.itemId,
+      });
+    }
+    open.stopTask = this.later(rel(open.end + silenceMs), () => this.speechStopped(open, audioMs(open.end)));
+  }
+
+  speechStopped(open, audioEndMs) {
+    const s = this.s;
+    const cfg = this.cfg;
+    if (this.openInput === open) this.openInput = null;
+    const text = open.texts.filter((t) => t).join(' ');
+    const itemId = open.itemId;
+    this.operatorTurns += 1;
+    this.pendingOperator.push(text);
+    this.items.push({ id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: text }] });
+    const fault = cfg.faults;
+    this.emitServer(0, { type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioEndMs, item_id: itemId });
+    if (cfg.realtimeWebSocketErrorAtTurn === this.operatorTurns) {
+      s.event('fault', { fault: 'realtime_websocket_error', turn: this.operatorTurns });
+      this.emitConnector('WebSocketError', { code: 1011, message: 'emulated WebSocket error' });
+    }
+    if (fault.realtimeCloseAtTurn && fault.realtimeCloseAtTurn === this.operatorTurns) {
+      s.event('fault', { fault: 'realtime_socket_close', turn: this.operatorTurns });
+      this.later(1, () => this.socketClosed({
+        code: fault.realtimeCloseCode || 1006,
+        reason: fault.realtimeCloseReason || 'emulated socket drop',
+        wasClean: Boolean(fault.realtimeCloseWasClean),
+      }));
+      return;
+    }
+    const input = this.session.audio.input;
+    if (input.transcription) {
+      this.emitServer(cfg.realtimeTranscriptionMs, {
+        type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: text,
+      });
+    }
+    // The session as it is now (a session.update may have changed create_response meanwhile).
+    if (input.turn_detection && input.turn_detection.create_response !== false) this.later(20, () => this.startResponse({}, 'vad'));
   }
 
   // ------------------------------------------------------------ closing

@@ -6,7 +6,8 @@
 const vm = require('node:vm');
 const path = require('node:path');
 const { Scheduler } = require('./scheduler');
-const { strict, namespace, facade, makeId, clone } = require('./util');
+const { strict, namespace, facade, makeId, clone, safeJson } = require('./util');
+const { Emitter } = require('./emitter');
 const N = require('./names');
 const { Net } = require('./net');
 const telephony = require('./telephony');
@@ -57,8 +58,22 @@ const DEFAULTS = {
   realtimeMsPerChar: 65,
   realtimeGenerationRatio: 0.3,
   realtimeMediaEndedAfterMs: 1000,
+  operatorGreetingAfterMs: 500, // a script's `greeting` is said this long after the answer
+  asrNoSingleUtteranceDelayMs: 3000, // singleUtterance false: Result "in unpredictable time" (this much later)
+  // as unkind as the platforms (README "Stand-ins as unkind as the platforms"); all off by default
+  realtimeSkipToolAtTurn: 0, // the N-th operator utterance: the model answers in audio, no tool call
+  realtimeSkipToolText: 'Да-да, я вас слушаю, продолжайте.',
+  realtimePreamble: false, // the model says a short filler before each get_reply call
+  realtimePreambleText: 'Так, секундочку.',
+  realtimeFailResponseAt: 0, // the N-th response (and realtimeFailTimes - 1 after it) ends `failed`
+  realtimeFailTimes: 1,
+  realtimeOperatorSaid: 'exact', // get_reply's operator_said: exact | paraphrase | empty
+  realtimeWebSocketErrorAtTurn: 0, // the N-th operator utterance: the connector reports WebSocketError
+  realtimeConnectHttpStatus: 0, // after connecting, the connector dispatches HTTPResponse {code: N}
   // unconfirmed platform behaviour, switchable so a scenario can be tested both ways
   sayStopFiresPlaybackFinished: false, // call.stopPlayback() also dispatches CallEvents.PlaybackFinished
+  asrSingleUtteranceStops: false, // true: singleUtterance stops the ASR after its first Result
+  asrResultField: 'text', // the Result's text field: text, or transcript (some providers, typings v28)
   realtime: {},
   faults: {},
   storage: {},
@@ -79,6 +94,12 @@ function checkConfig(config) {
   bad.push(...Object.keys(config.faults || {}).filter((k) => !FAULT_KEYS.has(k)).map((k) => `faults.${k}`));
   bad.push(...Object.keys(config.realtime || {}).filter((k) => !REALTIME_KEYS.has(k)).map((k) => `realtime.${k}`));
   if (bad.length) throw new Error(`unknown emulator config key(s): ${bad.join(', ')}`);
+  if (config.realtimeOperatorSaid !== undefined && !['exact', 'paraphrase', 'empty'].includes(config.realtimeOperatorSaid)) {
+    throw new Error('emulator config realtimeOperatorSaid must be exact, paraphrase or empty');
+  }
+  for (const k of ['realtimeSkipToolAtTurn', 'realtimeFailResponseAt', 'realtimeFailTimes', 'realtimeWebSocketErrorAtTurn', 'realtimeConnectHttpStatus']) {
+    if (config[k] !== undefined && !(Number.isInteger(config[k]) && config[k] >= 0)) throw new Error(`emulator config ${k} must be an integer >= 0`);
+  }
 }
 
 const SIMULATED_KEYS = [
@@ -87,6 +108,11 @@ const SIMULATED_KEYS = [
   'operatorFirstLinePatienceMs', 'operatorBargeInAfterMs', 'operatorHangupDelayMs', 'realtimeConnectMs', 'realtimeClientLatencyMs',
   'realtimeEventMs', 'realtimeVadStartMs', 'realtimeTranscriptionMs', 'realtimeFunctionCallMs',
   'realtimeFirstAudioMs', 'realtimeMsPerChar', 'realtimeGenerationRatio', 'realtimeMediaEndedAfterMs',
+  'operatorGreetingAfterMs', 'asrNoSingleUtteranceDelayMs',
+  // the unkind behaviours (off by default): echoed so a report says which ones ran
+  'realtimeSkipToolAtTurn', 'realtimeSkipToolText', 'realtimePreamble', 'realtimePreambleText', 'realtimeFailResponseAt',
+  'realtimeFailTimes', 'realtimeOperatorSaid', 'realtimeWebSocketErrorAtTurn', 'realtimeConnectHttpStatus', 'sayStopFiresPlaybackFinished',
+  'asrSingleUtteranceStops', 'asrResultField',
 ];
 
 // Builtins newer than SpiderMonkey 81 (Firefox 81): removed so a scenario that
@@ -136,12 +162,14 @@ function onUnhandled(reason, promise) {
 }
 
 class Session {
-  constructor({ scenarioPath, scenarioSource, customData = '', operator, secrets = {}, config = {} }) {
+  constructor({ scenarioPaths, scenarioSource, customData = '', operator, secrets = {}, config = {} }) {
     checkConfig(config);
     this.cfg = { ...DEFAULTS, ...config };
     this.cfg.realtime = { ...(config.realtime || {}) };
     this.cfg.faults = { ...(config.faults || {}) };
-    this.scenarioPath = scenarioPath || null;
+    // The rule's scenarios, in binding order: they run in one context, as VoxEngine runs the
+    // scenarios bound to one rule "in the same space" (or one source string, for fixtures).
+    this.scenarioPaths = scenarioPaths && scenarioPaths.length ? [...scenarioPaths] : [];
     this.scenarioSource = scenarioSource;
     this.customDataValue = customData == null ? '' : String(customData);
     this.operatorScript = operator || { answer: 'answer', lines: [] };
@@ -215,7 +243,8 @@ class Session {
       ok: this.violations.length === 0,
       status: this.state === 'finished' ? 'finished' : 'running',
       session_id: this.sessionId,
-      scenario: this.scenarioPath,
+      scenario: this.scenarioPaths.length ? this.scenarioPaths[this.scenarioPaths.length - 1] : null,
+      scenarios: this.scenarioPaths,
       violations: this.violations,
       warnings: this.warnings,
       events: this.events,
@@ -531,24 +560,30 @@ class Session {
       this.state = 'finished';
       return;
     }
-    let source = this.scenarioSource;
-    if (source == null) source = require('node:fs').readFileSync(this.scenarioPath, 'utf8');
-    if (source.length > this.cfg.maxScenarioChars) {
-      this.violation('scenario_size', `scenario is ${source.length} chars; VoxEngine allows ${this.cfg.maxScenarioChars}`);
+    const fs = require('node:fs');
+    const units = this.scenarioSource != null
+      ? [{ name: 'scenario.js', source: String(this.scenarioSource) }]
+      : this.scenarioPaths.map((p) => ({ name: path.basename(p), source: fs.readFileSync(p, 'utf8') }));
+    for (const u of units) {
+      if (u.source.length > this.cfg.maxScenarioChars) {
+        this.violation('scenario_size', `${u.name} is ${u.source.length} chars; VoxEngine allows ${this.cfg.maxScenarioChars}`);
+      }
     }
     this.buildSandbox();
     this.net = new Net(this);
-    let script;
-    try {
-      script = new vm.Script(source, { filename: this.scenarioPath ? path.basename(this.scenarioPath) : 'scenario.js' });
-    } catch (e) {
-      this.violation('scenario_error', `scenario does not compile: ${e.message}`);
-      this.state = 'finished';
-      return;
+    const scripts = [];
+    for (const u of units) {
+      try {
+        scripts.push({ name: u.name, script: new vm.Script(u.source, { filename: u.name }) });
+      } catch (e) {
+        this.violation('scenario_error', `${u.name} does not compile: ${e.message}`);
+        this.state = 'finished';
+        return;
+      }
     }
     this.state = 'running';
-    this.event('scenario_start', { scenario: this.scenarioPath, custom_data_bytes: bytes });
-    this.enter('scenario top-level code', () => script.runInContext(this.context));
+    this.event('scenario_start', { scenarios: units.map((u) => u.name), custom_data_bytes: bytes });
+    for (const { name, script } of scripts) this.enter(`${name} top-level code`, () => script.runInContext(this.context));
     for (const r of this.cfg.httpRequests || []) {
       this.sched.at(r.at_ms || 0, () => { this.httpRequest(r); });
     }
@@ -624,67 +659,6 @@ class Session {
   }
 }
 
-/** Listener registry of one platform object. Names are validated against its enum. */
-class Emitter {
-  constructor(session, label, enumObj) {
-    this.session = session;
-    this.label = label;
-    this.valid = new Set(Object.values(enumObj));
-    this.map = new Map();
-  }
-
-  check(ev, fn, method) {
-    const s = this.session;
-    if (!this.valid.has(ev)) {
-      const msg = `${this.label}.${method}(${safeJson(ev)}): not an event of ${this.label} ` +
-        `(expected one of ${[...this.valid].join(', ')})`;
-      s.violation('unknown_event', msg);
-      throw new s.ctx.TypeError(msg);
-    }
-    if (method === 'addEventListener' && typeof fn !== 'function') {
-      const msg = `${this.label}.addEventListener(${ev}): the handler must be a function`;
-      s.violation('bad_argument', msg);
-      throw new s.ctx.TypeError(msg);
-    }
-  }
-
-  add(ev, fn) {
-    this.check(ev, fn, 'addEventListener');
-    if (!this.map.has(ev)) this.map.set(ev, []);
-    this.map.get(ev).push(fn);
-  }
-
-  remove(ev, fn) {
-    this.check(ev, fn, 'removeEventListener');
-    if (!this.map.has(ev)) return;
-    if (fn === undefined) this.map.delete(ev);
-    else this.map.set(ev, this.map.get(ev).filter((f) => f !== fn));
-  }
-
-  listenersOf(ev) {
-    return [...(this.map.get(ev) || [])];
-  }
-
-  /** Schedule a dispatch `delay` virtual ms from now. payload may be a function evaluated at dispatch. */
-  emitAfter(delay, name, payload, opts) {
-    const s = this.session;
-    return s.sched.after(delay, () => {
-      const p = typeof payload === 'function' ? payload() : payload;
-      if (p === null) return;
-      s.fire(this, name, p);
-    }, opts);
-  }
-}
-
-function safeJson(v) {
-  try {
-    const out = JSON.stringify(v);
-    return out === undefined ? String(v) : out;
-  } catch (e) {
-    return String(v);
-  }
-}
-
 /** Scalar fields of an event payload worth showing in the timeline. */
 function summarizePayload(p) {
   const out = {};
@@ -696,4 +670,4 @@ function summarizePayload(p) {
   return out;
 }
 
-module.exports = { Session, Emitter, DEFAULTS, safeJson, clone, makeId, facade, strict };
+module.exports = { Session, DEFAULTS };

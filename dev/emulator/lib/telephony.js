@@ -5,6 +5,7 @@
  */
 const { facade, makeId, isPlainObject } = require('./util');
 const N = require('./names');
+const { Emitter } = require('./emitter');
 const { Operator, normalizeScript } = require('./operator');
 
 const VOICES = N.flatValues(N.VoiceList);
@@ -33,7 +34,7 @@ class CallImpl {
     this.endedAt = null;
     this.failCode = null;
     this.endedBy = null;
-    this.emitter = new (require('./session').Emitter)(s, 'Call', N.CallEvents);
+    this.emitter = new Emitter(s, 'Call', N.CallEvents);
     this.mediaTargets = new Set(); // units the call's audio is sent to (ASR, realtime clients)
     this.botUtterances = new Set(); // currently audible bot speech
     this.sayPlayback = null;
@@ -304,22 +305,70 @@ class CallImpl {
   }
 
   // ---- what the bot hears
+  /**
+   * The operator speaks one line: one utterance, or (a `say` list) parts with `pause_ms` between
+   * them, each part delivered to the listening units as its own speech segment. Returns the whole
+   * line {start, end, ...}.
+   */
   operatorSays(line) {
     const s = this.s;
-    const text = line.say;
-    const dur = speechMs(s, text, s.cfg.operatorMsPerChar);
-    const utt = { text, asrText: line.asr_text !== undefined ? String(line.asr_text) : text,
-      confidence: line.confidence !== undefined ? Number(line.confidence) : 0.92, start: s.now, end: s.now + dur };
+    const parts = Array.isArray(line.say) ? line.say : [line.say];
+    const asrParts = line.asr_text !== undefined ? [String(line.asr_text)] : parts;
+    const pause = line.pause_ms !== undefined ? Number(line.pause_ms) : 700;
+    const confidence = line.confidence !== undefined ? Number(line.confidence) : 0.92;
+    const segments = [];
+    let t = s.now;
+    parts.forEach((p, i) => {
+      const dur = speechMs(s, p, s.cfg.operatorMsPerChar);
+      const asrText = asrParts.length === parts.length ? asrParts[i] : (i === 0 ? asrParts[0] : '');
+      segments.push({ text: p, asrText, confidence, start: t, end: t + dur, noise: false });
+      t += dur + pause;
+    });
+    const text = parts.join(' ');
+    const utt = { text, start: s.now, end: segments[segments.length - 1].end, segments };
     this.operatorSpeech = utt;
     const bot = this.botSpeaking();
-    s.transcript.push({ who: 'operator', text, t_ms: s.now, end_ms: utt.end, ...(bot ? { over_bot: true } : {}) });
-    s.event('operator', { action: 'say', text, duration_ms: dur, barge_in: Boolean(bot) });
+    s.transcript.push({ who: 'operator', text, t_ms: s.now, end_ms: utt.end, ...(bot ? { over_bot: true } : {}), ...(line.greeting ? { greeting: true } : {}) });
+    s.event('operator', { action: line.greeting ? 'greeting' : 'say', text, duration_ms: utt.end - utt.start, barge_in: Boolean(bot), parts: parts.length });
+    this.deliver(segments, text);
+    return utt;
+  }
+
+  /** A sound without words (line noise, a cough): a speech detector starts, no text follows. */
+  operatorNoise(ms) {
+    const s = this.s;
+    const seg = { text: '', asrText: '', confidence: 0, start: s.now, end: s.now + ms, noise: true };
+    this.operatorSpeech = { text: '', start: seg.start, end: seg.end, segments: [seg] };
+    s.transcript.push({ who: 'operator', text: '', t_ms: s.now, end_ms: seg.end, noise: true });
+    s.event('operator', { action: 'noise', duration_ms: ms });
+    this.deliver([seg], '(noise)');
+  }
+
+  deliver(segments, label) {
+    const s = this.s;
     let heard = false;
     for (const unit of this.mediaTargets) {
-      if (unit.onOperatorSpeech) { unit.onOperatorSpeech(utt, this); heard = true; }
+      if (!unit.onOperatorSpeech) continue;
+      heard = true;
+      for (const seg of segments) {
+        if (seg.start <= s.now) unit.onOperatorSpeech(seg, this);
+        else s.sched.at(seg.start, () => { if (this.mediaTargets.has(unit)) unit.onOperatorSpeech(seg, this); });
+      }
     }
-    if (!heard) s.event('operator', { action: 'unheard', text, message: 'no ASR / realtime client receives this call\'s audio' });
-    return utt;
+    if (!heard) s.event('operator', { action: 'unheard', text: label, message: 'no ASR / realtime client receives this call\'s audio' });
+  }
+
+  /** A unit routed while the operator speaks hears the rest of the segment in progress. */
+  hearOngoing(unit) {
+    const u = this.operatorSpeech;
+    if (!u || !unit.onOperatorSpeech) return;
+    const now = this.s.now;
+    for (const seg of u.segments) {
+      if (seg.end <= now) continue;
+      const part = seg.start >= now ? seg : { ...seg, start: now };
+      this.s.sched.at(part.start, () => { if (this.mediaTargets.has(unit)) unit.onOperatorSpeech(part, this); });
+      if (seg.start < now) this.s.event('operator', { action: 'heard_late', text: seg.text, message: 'routed mid-utterance: the rest is heard' });
+    }
   }
 }
 
@@ -349,7 +398,7 @@ class ASRImpl {
     this.opts = opts;
     this.active = true;
     this.tasks = new Set();
-    this.emitter = new (require('./session').Emitter)(s, 'ASR', N.ASREvents);
+    this.emitter = new Emitter(s, 'ASR', N.ASREvents);
     const self = this;
     const e = this.emitter;
     this.facade = facade('ASR', {
@@ -371,24 +420,33 @@ class ASRImpl {
     return t;
   }
 
+  /**
+   * One speech segment. singleUtterance true: a Result after every utterance, and recognition goes
+   * on (typings v28), unless config.asrSingleUtteranceStops (the opposite reading: it stops).
+   * false: the Result comes "in unpredictable time", modelled as asrNoSingleUtteranceDelayMs later.
+   * A noise burst starts a capture and gives no Result.
+   */
   onOperatorSpeech(utt) {
     if (!this.active) return;
     const s = this.s;
     const cfg = s.cfg;
     const rel = (t) => Math.max(0, t - s.now);
     this.later(cfg.asrCaptureMs, N.ASREvents.CaptureStarted, {});
+    if (utt.noise) return;
     if (this.opts.interimResults) {
       const words = utt.asrText.split(/\s+/);
       const part = words.slice(0, Math.max(1, Math.ceil(words.length / 2))).join(' ');
       this.later(rel((utt.start + utt.end) / 2), N.ASREvents.InterimResult, { text: part });
     }
     this.later(rel(utt.end), N.ASREvents.SpeechCaptured, {});
-    const t = this.s.sched.after(rel(utt.end) + cfg.asrFinalizeMs, () => {
+    const finalize = this.opts.singleUtterance ? cfg.asrFinalizeMs : cfg.asrNoSingleUtteranceDelayMs;
+    const t = this.s.sched.after(rel(utt.end) + finalize, () => {
       this.tasks.delete(t);
       if (!this.active) return;
       s.event('asr', { action: 'result', text: utt.asrText });
-      s.fire(this.emitter, N.ASREvents.Result, { name: N.ASREvents.Result, asr: this.facade, text: utt.asrText, confidence: utt.confidence });
-      if (this.opts.singleUtterance) this.stop();
+      const field = cfg.asrResultField === 'transcript' ? 'transcript' : 'text';
+      s.fire(this.emitter, N.ASREvents.Result, { name: N.ASREvents.Result, asr: this.facade, [field]: utt.asrText, confidence: utt.confidence });
+      if (this.opts.singleUtterance && cfg.asrSingleUtteranceStops) this.stop();
     });
     this.tasks.add(t);
   }
@@ -439,7 +497,7 @@ class PlayerImpl {
     this.state = 'pending'; // pending | playing | finished | stopped | error
     this.utts = new Map(); // call -> utterance
     this.tasks = [];
-    this.emitter = new (require('./session').Emitter)(s, 'Player', N.PlayerEvents);
+    this.emitter = new Emitter(s, 'Player', N.PlayerEvents);
     const self = this;
     const e = this.emitter;
     this.facade = facade('Player', {
@@ -554,6 +612,7 @@ function routeMedia(s, call, unit, on) {
   if (on) {
     call.mediaTargets.add(target);
     if (target.linkCallInput) target.linkCallInput(call);
+    call.hearOngoing(target);
   } else {
     call.mediaTargets.delete(target);
     if (target.unlinkCallInput) target.unlinkCallInput(call);
@@ -570,6 +629,7 @@ function sendMediaBetween(s, a, b) {
       x.mediaTargets.add(y);
       if (y.linkCallInput) y.linkCallInput(x);
       if (y.linkCallOutput) y.linkCallOutput(x);
+      x.hearOngoing(y);
     }
   }
 }

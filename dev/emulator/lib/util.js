@@ -91,4 +91,13 @@ function isPlainObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-module.exports = { strict, namespace, facade, makeId, clone, isPlainObject };
+function safeJson(v) {
+  try {
+    const out = JSON.stringify(v);
+    return out === undefined ? String(v) : out;
+  } catch (e) {
+    return String(v);
+  }
+}
+
+module.exports = { safeJson, strict, namespace, facade, makeId, clone, isPlainObject };

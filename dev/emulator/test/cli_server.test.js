@@ -37,6 +37,21 @@ test('CLI: exit 1 on violations, 2 on usage errors', async () => {
   assert.equal(usage.code, 2);
 });
 
+test('CLI: --rule runs the rule\'s scenario list from voximplant/rules.json; an unknown rule is a usage error', async () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'voxemu-')), 'report.json');
+  // Bad custom data: lib_call logs it and terminates at once, cleanly.
+  const r = await cli(['--rule', 'voice_realtime', '--custom-data', 'not json', '--quiet', '--report', out]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.deepEqual(report.scenarios.map((p) => path.basename(p)), ['lib_call.js', 'lib_realtime.js', 'scenario_voice_realtime.js']);
+  assert.equal(report.terminated, true);
+  const unknown = await cli(['--rule', 'voice_nope']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no rule "voice_nope" in rules.json/);
+  const both = await cli(['--rule', 'voice_dialog', '--scenario', fixture('say_hangup.vjs')]);
+  assert.equal(both.code, 2);
+});
+
 async function json(url, opts) {
   const res = await fetch(url, opts);
   return { status: res.status, body: await res.json() };
