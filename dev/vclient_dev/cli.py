@@ -282,25 +282,13 @@ def load_operator_file(path: str) -> dict[str, Any]:
 
 def persona_problems(path: str) -> tuple[Any, list[str]]:
     """The persona, or every problem found in it, each with field and line."""
-    from pydantic import ValidationError
+    from vclient.dialog.persona import PersonaError, load_persona
 
-    from vclient.dialog.persona import PersonaError, load_persona, persona_error
-
-    _data, node = load_yaml_file(path, "persona")
+    load_yaml_file(path, "persona")  # unreadable or not YAML: one line naming the file
     try:
         return load_persona(Path(path)), []
-    except PersonaError as first:
-        cause = first.__cause__
-        if not isinstance(cause, ValidationError) or len(cause.errors()) < 2:
-            return None, [str(first)]
-        problems = []
-        for error in cause.errors(include_url=False):
-            detail: dict[str, Any] = {k: error[k] for k in ("type", "loc", "input")}
-            if "ctx" in error:
-                detail["ctx"] = error["ctx"]
-            one = ValidationError.from_exception_data(cause.title, [detail])  # type: ignore[list-item]
-            problems.append(str(persona_error(one, node)))
-        return None, problems
+    except PersonaError as exc:
+        return None, [str(problem) for problem in exc.problems]
 
 
 def _persona_arg(value: str) -> str | dict[str, Any]:

@@ -115,43 +115,30 @@ def rules_file() -> Path:
     return Path(os.environ.get(RULES_FILE_ENV) or RULES_FILE)
 
 
-def _read_rules_map(path: Path) -> dict[str, Any]:
-    """The raw rule map. The one place that reads the file (swap for vclient_dev.rules later)."""
+def load_rules_map(path: Path | None = None) -> RulesMap:
+    """The rule map (checked by ``vclient_dev.rules``, its one reader) as upload plans."""
+    from vclient_dev.rules import RulesError, parse_rules
+
+    path = path or rules_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SetupError(f"{path}: cannot read the rule map ({exc.strerror or exc})") from None
     except json.JSONDecodeError as exc:
         raise SetupError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise SetupError(f"{path}: the rule map must be a JSON object")
-    return data
-
-
-def load_rules_map(path: Path | None = None) -> RulesMap:
-    """The rule map with every scenario resolved to a file next to it, checked for upload."""
-    path = path or rules_file()
-    data = _read_rules_map(path)
-    files, rules = data.get("scenarios"), data.get("rules")
-    if not isinstance(files, dict) or not isinstance(rules, dict) or not rules:
-        raise SetupError(f"{path}: needs 'scenarios' (name → file) and 'rules' objects")
-    plans = []
-    for rule_name, spec in rules.items():
-        names = spec.get("scenarios") if isinstance(spec, dict) else None
-        engine = spec.get("engine") if isinstance(spec, dict) else None
-        if engine not in ENGINES or not isinstance(names, list) or not names:
-            raise SetupError(
-                f"{path}: rules.{rule_name} needs 'engine' (one of {', '.join(ENGINES)}) and a "
-                "non-empty 'scenarios' list"
-            )
-        sources = []
-        for name in names:
-            if name not in files:
-                raise SetupError(f"{path}: rules.{rule_name} names unknown scenario {name!r}")
-            sources.append(ScenarioSource(name, path.parent / str(files[name])))
-        plans.append(RulePlan(rule_name, engine, tuple(sources)))
-    application = str(data.get("application") or "vclient")
-    return RulesMap(application, tuple(plans), path)
+    try:
+        rules = parse_rules(data, base=path.parent)
+    except RulesError as exc:
+        raise SetupError(f"{path}: {exc}") from None
+    plans = tuple(
+        RulePlan(
+            rule.name,
+            rule.engine,
+            tuple(ScenarioSource(name, rules.scenarios[name]) for name in rule.scenarios),
+        )
+        for rule in rules.rules.values()
+    )
+    return RulesMap(rules.application, plans, path)
 
 
 def check_sources(rules_map: RulesMap) -> None:

@@ -25,12 +25,16 @@ def rules_map(directory: Path) -> Path:
     (The real voximplant/rules.json composes each rule from several files; this one only needs
     files that exist in every checkout.)
     """
+    for n in NAMES:  # copies: the map names files beside it
+        (directory / f"scenario_{n}.js").write_bytes(
+            (ROOT / "voximplant" / f"scenario_{n}.js").read_bytes()
+        )
     path = directory / "rules.json"
     path.write_text(
         json.dumps(
             {
                 "application": "vclient",
-                "scenarios": {n: str(ROOT / "voximplant" / f"scenario_{n}.js") for n in NAMES},
+                "scenarios": {n: f"scenario_{n}.js" for n in NAMES},
                 "rules": {
                     n: {"engine": e, "scenarios": [n]}
                     for n, e in zip(NAMES, ("dialog", "realtime", "realtime_pure"), strict=True)

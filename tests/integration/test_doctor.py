@@ -20,15 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def rules_path(tmp_path: Path) -> Path:
-    """A rule map over this checkout's scenario files (absolute paths), one scenario per rule."""
+    """A rule map over copies of this checkout's engine files, one scenario per rule."""
     names = ("voice_dialog", "voice_realtime", "voice_realtime_pure")
     engines = ("dialog", "realtime", "realtime_pure")
+    for n in names:  # copies: the map names files beside it
+        (tmp_path / f"scenario_{n}.js").write_bytes(
+            (ROOT / "voximplant" / f"scenario_{n}.js").read_bytes()
+        )
     path = tmp_path / "rules.json"
     path.write_text(
         json.dumps(
             {
                 "application": "vclient",
-                "scenarios": {n: str(ROOT / "voximplant" / f"scenario_{n}.js") for n in names},
+                "scenarios": {n: f"scenario_{n}.js" for n in names},
                 "rules": {
                     n: {"engine": e, "scenarios": [n]} for n, e in zip(names, engines, strict=True)
                 },

@@ -206,7 +206,7 @@ def test_rule_map_problems_name_the_file_and_the_entry(tmp_path: Path, client: A
     data = json.loads(path.read_text())
     data["rules"]["voice_dialog"]["scenarios"] = ["lib_call", "nope"]
     path.write_text(json.dumps(data))
-    with pytest.raises(SetupError, match=r"rules\.voice_dialog names unknown scenario 'nope'"):
+    with pytest.raises(SetupError, match=r"rule 'voice_dialog' names unknown scenarios \['nope'\]"):
         load_rules_map(path)
     path.write_text("{")
     with pytest.raises(SetupError, match="line 1: not valid JSON"):

@@ -195,10 +195,24 @@ class DialogRepository(_Table):
         return TurnClaim("claimed", from_item(response["Attributes"]))
 
     def commit(
-        self, call_id: str, turn: int, *, state: dict[str, Any], answer: dict[str, Any]
+        self,
+        call_id: str,
+        turn: int,
+        *,
+        state: dict[str, Any],
+        answer: dict[str, Any],
+        fallback_reason: str | None = None,
     ) -> bool:
-        """Stores the turn's outcome if this request still holds the claim."""
+        """Stores the turn's outcome if this request still holds the claim.
+
+        ``fallback_reason`` (why the scripted responder answered) is kept from its first turn.
+        """
         names = {"#n": str(turn)}
+        values: dict[str, Any] = {":state": state, ":n": turn, ":prev": turn - 1, ":answer": answer}
+        fallback = ""
+        if fallback_reason:
+            fallback = ", fallback_reason = if_not_exists(fallback_reason, :fr)"
+            values[":fr"] = fallback_reason
         remove = "REMOVE pending_turn, pending_until"
         old = turn - KEEP_ANSWERS
         if old >= 1:
@@ -209,13 +223,11 @@ class DialogRepository(_Table):
                 TableName=self._table,
                 Key=self._key(call_id),
                 UpdateExpression=(
-                    f"SET #state = :state, last_turn = :n, answers.#n = :answer {remove}"
+                    f"SET #state = :state, last_turn = :n, answers.#n = :answer{fallback} {remove}"
                 ),
                 ConditionExpression="pending_turn = :n AND last_turn = :prev",
                 ExpressionAttributeNames={"#state": "state", **names},
-                ExpressionAttributeValues=to_item(
-                    {":state": state, ":n": turn, ":prev": turn - 1, ":answer": answer}
-                ),
+                ExpressionAttributeValues=to_item(values),
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -66,13 +67,45 @@ Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
-class PersonaError(ValueError):
-    """A persona that cannot be used. ``field``: dotted path; ``line``: 1-based (YAML only)."""
+#: What a persona may leave out, per language (the ISO-639-1 part of ``language``; others: en).
+LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "ru": {
+        "fillers": ["Понятно.", "Хорошо.", "Ясно."],
+        "reprompts": ["Алло, вы меня слышите?", "Вы ещё здесь?"],
+        "goodbye_line": "Спасибо, до свидания!",
+        "close_line": "Спасибо, мне пора. До свидания!",
+    },
+    "en": {
+        "fillers": ["I see.", "Okay.", "Right."],
+        "reprompts": ["Hello, can you hear me?", "Are you still there?"],
+        "goodbye_line": "Thank you, goodbye!",
+        "close_line": "Thanks, I have to go now. Goodbye!",
+    },
+}
 
-    def __init__(self, message: str, field: str | None = None, line: int | None = None) -> None:
+
+def language_defaults(language: object) -> dict[str, Any]:
+    lang = str(language or "").split("-", 1)[0].lower()
+    return LANGUAGE_DEFAULTS.get(lang, LANGUAGE_DEFAULTS["en"])
+
+
+class PersonaError(ValueError):
+    """A persona that cannot be used. ``field``: dotted path; ``line``: 1-based (YAML only).
+
+    ``problems`` lists every problem found (this one first), each a ``PersonaError`` of its own.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        line: int | None = None,
+        problems: list[PersonaError] | None = None,
+    ) -> None:
         self.message = message
         self.field = field
         self.line = line
+        self.problems: list[PersonaError] = problems or [self]
         where = ""
         if field:
             where = f"{field}"
@@ -135,11 +168,18 @@ class Reaction(_Strict):
 
 
 class Ending(_Strict):
-    """How and when the call ends. Every line here is said word for word."""
+    """How and when the call ends. Every line here is said word for word.
+
+    ``goodbye_line`` and ``close_line`` may be left out: the persona fills them in its language.
+    """
 
     success_line: Line = Field(description="Said when every topic is answered.")
-    goodbye_line: Line = Field(description="Said when the operator says goodbye first.")
-    close_line: Line = Field(description="Said when max_turns or max_duration_s runs out.")
+    goodbye_line: Line = Field(
+        description="Said when the operator says goodbye first (default: by language)."
+    )
+    close_line: Line = Field(
+        description="Said when max_turns or max_duration_s runs out (default: by language)."
+    )
     hangup_line: Line = Field(description="Said when the client hangs up (hang_up_if, anger).")
     silence_line: Line | None = Field(
         default=None, description="Said after max_reprompts silences; close_line if omitted."
@@ -151,11 +191,17 @@ class Ending(_Strict):
         default=2, ge=1, le=10, description="Turns with an angry reaction before hanging up."
     )
     hang_up_if: list[Text] = Field(
-        default_factory=list, description="Conditions (in words) under which the LLM may hang up."
+        default_factory=list,
+        description="Conditions (in words) under which the LLM may hang up: one or a list.",
     )
     goodbye_keywords: list[Keyword] = Field(
         default_factory=list, description="Extra operator phrases meaning goodbye."
     )
+
+    @field_validator("hang_up_if", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 class Voice(_Strict):
@@ -176,16 +222,38 @@ class Persona(_Strict):
     initial_mood: Mood = "calm"
     opening: Line
     fillers: list[Line] = Field(
-        min_length=1, description="Short acknowledgements ('Понятно.') used between questions."
+        min_length=1,
+        description="Short acknowledgements ('Понятно.') used between questions "
+        "(default: by language).",
     )
     reprompts: list[Line] = Field(
-        min_length=1, description="Said in turn when the operator is silent."
+        min_length=1, description="Said in turn when the operator is silent (default: by language)."
     )
     phases: list[Phase] = Field(min_length=1)
     topics: list[Topic] = Field(min_length=1)
     reactions: list[Reaction] = Field(default_factory=list)
     ending: Ending
     voice: Voice = Field(default_factory=Voice)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_defaults(cls, data: Any) -> Any:
+        """Fills what the documented minimum leaves out with lines in the persona's language."""
+        if not isinstance(data, dict):
+            return data
+        defaults = language_defaults(data.get("language"))
+        data = dict(data)
+        for key in ("fillers", "reprompts"):
+            if data.get(key) is None:
+                data[key] = list(defaults[key])
+        ending = data.get("ending")
+        if isinstance(ending, dict):
+            ending = dict(ending)
+            for key in ("goodbye_line", "close_line"):
+                if ending.get(key) is None:
+                    ending[key] = defaults[key]
+            data["ending"] = ending
+        return data
 
     @model_validator(mode="after")
     def _check_references(self) -> Persona:
@@ -315,7 +383,22 @@ def _parse(text: str) -> Persona:
     try:
         return Persona.model_validate(data)
     except ValidationError as exc:
-        raise _to_persona_error(exc, node) from exc
+        problems = [_to_persona_error(one, node) for one in _each_error(exc)]
+        first = _to_persona_error(exc, node)
+        raise PersonaError(first.message, first.field, first.line, problems) from exc
+
+
+def _each_error(exc: ValidationError) -> list[ValidationError]:
+    """One ValidationError per problem, so each can be named with its field and line."""
+    if len(exc.errors()) == 1:
+        return [exc]
+    out = []
+    for error in exc.errors(include_url=False):
+        detail: dict[str, Any] = {k: error[k] for k in ("type", "loc", "input")}
+        if "ctx" in error:
+            detail["ctx"] = error["ctx"]
+        out.append(ValidationError.from_exception_data(exc.title, [detail]))  # type: ignore[list-item]
+    return out
 
 
 def persona_error(exc: ValidationError, node: yaml.Node | None = None) -> PersonaError:

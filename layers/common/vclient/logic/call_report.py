@@ -140,6 +140,8 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         "end_reason": record.end_reason,
         "recording_url": record.recording_url,
         "failure": record.failure,
+        # Why the scripted responder answered instead of the text model (first time it did).
+        "fallback_reason": (dialog or {}).get("fallback_reason"),
         "voximplant": {"call_session_history_id": record.vox_call_session_history_id},
         "transcript": transcript,
         "turns": turns,
@@ -149,7 +151,20 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
             if e["type"] == "error"
         ],
         "summary": {
-            "turns": len(turns),
+            # The same on every engine: operator utterances the client answered (a turn mark with
+            # the end of the operator's speech and the start of the client's audio). Silences (a
+            # turn without operator speech: the reprompts) are counted apart; the pure engine's
+            # scenario posts no mark for them, so it reports None.
+            "turns": sum(
+                1
+                for e in events
+                if e["type"] == "turn" and e.get("speech_end_at") and e.get("audio_started_at")
+            ),
+            "silences": (
+                None
+                if record.engine == "realtime_pure"
+                else sum(1 for e in events if e["type"] == "turn" and not e.get("speech_end_at"))
+            ),
             "duration_s": round(record.duration_ms / 1000, 1) if record.duration_ms else None,
             "voice_to_voice_ms": {"p50": percentile(v2v, 0.5), "p95": percentile(v2v, 0.95)},
             "backend_ms": {"p50": percentile(backend, 0.5), "p95": percentile(backend, 0.95)},

@@ -151,7 +151,8 @@ class AnswerTurn:
             # The state was started when the session was fetched, before ringing: the call's
             # clock starts when the operator answered.
             state = state.model_copy(update={"started_at_ms": request.connected_at})
-        result = engine.turn(state, request.text, now, self.responders.get(config))
+        responder = self.responders.get(config)
+        result = engine.turn(state, request.text, now, responder)
         answer = ReplyResponse(
             turn=request.turn,
             reply=result.reply,
@@ -167,8 +168,17 @@ class AnswerTurn:
         )
         answer.backend_ms = int((time.perf_counter() - started) * 1000)
         stored = answer.model_dump(mode="json")
+        reason = None
+        if isinstance(responder, ScriptedResponder):
+            reason = "no OpenAI key in the stack's openai-api-key secret"
+        elif result.fallback:
+            reason = fallback_reason(result.error, config)
         if not self.dialogs.commit(
-            call_id, request.turn, state=result.state.to_item(), answer=stored
+            call_id,
+            request.turn,
+            state=result.state.to_item(),
+            answer=stored,
+            fallback_reason=reason,
         ):
             # Our claim lapsed and another request took the turn over: answer with its result.
             return self._wait_for(call_id, request.turn)
@@ -212,6 +222,28 @@ class AnswerTurn:
 
 
 @lru_cache(maxsize=32)
+def fallback_reason(error: str | None, config: CallConfig) -> str:
+    """Why the scripted responder stood in, in words a user can act on (no raw upstream text:
+    OpenAI's messages may echo part of the key)."""
+    kind = (error or "").split(":", 1)[0]
+    if kind == "timeout":
+        return (
+            f"the text model gave no answer within {config.llm_timeout_ms} ms "
+            "(SSM dialog/llm_timeout_ms)"
+        )
+    if kind == "NotFoundError":
+        return f"OpenAI has no model {config.text_model!r} (SSM openai/text_model)"
+    if kind in ("AuthenticationError", "PermissionDeniedError"):
+        return "OpenAI refused the key in the stack's openai-api-key secret"
+    if kind == "RateLimitError":
+        return "OpenAI rate limit or quota exceeded"
+    if kind in ("APIConnectionError", "APITimeoutError"):
+        return "OpenAI could not be reached"
+    if kind == "BadRequestError":
+        return f"OpenAI rejected the request for {config.text_model!r} (check the model and effort)"
+    return f"the text model's answer was unusable ({kind or 'unknown'})"[:200]
+
+
 def inline_persona(text: str) -> Persona:
     """A persona stored as JSON (validated before it was stored); parsed once per container."""
     return Persona.model_validate_json(text)
