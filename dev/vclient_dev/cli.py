@@ -128,11 +128,10 @@ def _call(args: argparse.Namespace) -> int:
             return 2
         return _run_and_report(args.api.rstrip("/"), args.api_key, body, args, simulated=False)
 
-    if not args.operator:
-        print("a local call needs --operator FILE (a simulated operator script)", file=sys.stderr)
-        return 2
+    # Without --operator the persona's bundled operator script answers (it greets first).
+    operator = None
     try:
-        operator = load_operator(args.operator)
+        operator = load_operator(args.operator) if args.operator else None
     except (OSError, ValueError) as exc:
         print(f"operator script: {exc}", file=sys.stderr)
         return 2
@@ -284,7 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     call = sub.add_parser("call", help="place one call and follow it to its end")
     call.add_argument("--engine", choices=ENGINES, required=True)
     call.add_argument("--persona", help="bundled persona id, or a persona YAML/JSON file")
-    call.add_argument("--operator", help="simulated operator script (YAML or JSON), local only")
+    call.add_argument(
+        "--operator",
+        help="simulated operator script (YAML or JSON), local only; default: the persona's own",
+    )
     call.add_argument("--to", default="+79161234567", help="destination (E.164)")
     call.add_argument(
         "--emulator-config",
