@@ -16,7 +16,14 @@ help:
 	@echo "make up     the local stack (moto + local API + fake Voximplant) until Ctrl-C"
 	@echo "make bench  cold-start benchmark"
 
+# A missing prerequisite stops with a sentence naming it (README: Prerequisites).
+NEED_PYTHON = @test -n "$(PYTHON)" || { echo "Python 3.12 is missing: install it with pyenv (pyenv install 3.12) or put python3.12 on PATH (README: Prerequisites)" >&2; exit 1; }; \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' || { echo "$(PYTHON) is not Python 3.12: install 3.12 with pyenv or on PATH (README: Prerequisites)" >&2; exit 1; }
+NEED_NODE = @command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js 20 or newer (with npm) is missing: it runs the VoxEngine emulator (README: Prerequisites)" >&2; exit 1; }; \
+	node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "Node.js $$(node --version) is too old: 20 or newer is needed (README: Prerequisites)" >&2; exit 1; }
+
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml dev/emulator/node_modules/.installed
+	$(NEED_PYTHON)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q uv==0.13.9
 	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.txt
@@ -27,6 +34,7 @@ $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt pyprojec
 	touch $@
 
 $(TOOLS)/.installed: requirements-tools.txt
+	$(NEED_PYTHON)
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install -q uv==0.13.9
 	$(TOOLS)/bin/uv pip install -q --python $(TOOLS)/bin/python -r requirements-tools.txt
@@ -45,6 +53,7 @@ unit: $(VENV)/.installed
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 dev/emulator/node_modules/.installed: dev/emulator/package.json dev/emulator/package-lock.json
+	$(NEED_NODE)
 	npm ci --prefix dev/emulator --no-audit --no-fund --silent
 	touch $@
 

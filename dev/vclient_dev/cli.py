@@ -1,15 +1,24 @@
-"""The ``vclient`` command (dev tooling): calls, the demo, the local stack, persona checks.
+"""The ``vclient`` command (dev tooling): calls, the demo, the local stack, setup and checks.
 
 vclient demo                         the bundled persona through all three engines, side by side
-vclient call --engine E --persona P --operator FILE [--to N] [--json]
+vclient call --engine E --persona P --operator FILE [--json]
                                      one simulated call on a local stack started for it
-vclient call ... --api URL --api-key K
+vclient call ... --api URL --api-key K --to NUMBER
                                      one real call on a deployed stack, followed to its end
 vclient up                           the local stack until Ctrl-C (same as ``make up``)
 vclient vox setup --credentials FILE upload the scenarios to Voximplant and bind their rules
 vclient vox bundle RULE -o FILE      one scenario file of a rule's list (fallback to binding it)
-vclient persona check FILE           validate a persona file; exit 1 with the error if invalid
+vclient doctor --stack NAME          preflight a deployment (read-only); exit 1 on any ✗
+vclient secrets set voximplant FILE --stack NAME / secrets set openai --stack NAME < key
+vclient persona check FILE           validate a persona file; lists every problem, exit 1
 vclient persona list                 the bundled personas
+
+Exit codes of ``vclient call`` (and of the other commands where they apply):
+0 the call connected and ended without an error event; 1 it ended on a failure (failed, an error
+event, a socket or backend failure even if the status is ``completed``); 2 a usage or input
+error (arguments, persona, operator script, YAML), nothing was started; 3 the API refused to
+start the call or could not be reached; 4 busy; 5 no answer; 6 rejected; 7 still running after
+``--timeout``. No command prints a traceback for an expected failure.
 """
 
 from __future__ import annotations
@@ -25,23 +34,62 @@ from typing import Any
 ENGINES = ("dialog", "realtime", "realtime_pure")
 FINAL = {"completed", "failed", "no_answer", "busy", "rejected"}
 DEMO_PERSONA = "car_buyer"
+#: Where a simulated call "dials" (never leaves the emulator; allowed by the local allowlist).
+SIMULATED_TO = "+79161234567"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_API = 0, 1, 2, 3
+EXIT_STATUS = {"busy": 4, "no_answer": 5, "rejected": 6}
+EXIT_TIMEOUT = 7
+#: ``ended.reason`` values that mean the call broke rather than ended.
+FAILURE_REASONS = {"socket_closed", "backend_error", "failed", "error"}
 
 
 class CallError(RuntimeError):
-    pass
+    def __init__(self, message: str, exit_code: int = EXIT_API) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class InputError(ValueError):
+    """A file or argument the user typed is unusable; the message names it."""
 
 
 # -- following a call ---------------------------------------------------------------------------
 
 
-def start_call(api: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
+def _request(method: str, url: str, **kwargs: Any) -> Any:
+    """One HTTP request; a network failure becomes a CallError naming the URL."""
     import requests
 
-    response = requests.post(f"{api}/call", json=body, headers={"x-api-key": key}, timeout=30)
-    answer = response.json()
+    try:
+        return requests.request(method, url, timeout=30, **kwargs)
+    except requests.RequestException as exc:
+        reason = type(exc).__name__
+        if isinstance(exc, requests.ConnectionError):
+            reason = "could not connect"
+        elif isinstance(exc, requests.Timeout):
+            reason = "no answer within 30 s"
+        raise CallError(f"{method} {url}: {reason}") from None
+
+
+def _api_error(method: str, url: str, response: Any) -> CallError:
+    try:
+        body = response.json()
+        detail = f"{body.get('code')}: {body.get('message')}" if isinstance(body, dict) else ""
+    except ValueError:
+        detail = response.text[:200].strip()
+    return CallError(f"{method} {url} answered {response.status_code} {detail}".rstrip())
+
+
+def start_call(api: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    url = f"{api}/call"
+    response = _request("POST", url, json=body, headers={"x-api-key": key})
     if response.status_code != 202:
-        raise CallError(f"POST /call answered {response.status_code}: {answer.get('message')}")
-    return dict(answer)
+        raise _api_error("POST", url, response)
+    try:
+        return dict(response.json())
+    except ValueError:
+        raise CallError(f"POST {url} answered 202 without a JSON body") from None
 
 
 def follow_call(
@@ -54,16 +102,15 @@ def follow_call(
     poll_s: float = 0.25,
 ) -> dict[str, Any]:
     """Polls ``GET /call/{id}`` until the call has ended, reporting new transcript lines."""
-    import requests
-
     seen = 0
     deadline = time.monotonic() + timeout_s
     final_since: float | None = None
     view: dict[str, Any] = {}
+    url = f"{api}/call/{call_id}"
     while time.monotonic() < deadline:
-        response = requests.get(f"{api}/call/{call_id}", headers={"x-api-key": key}, timeout=30)
+        response = _request("GET", url, headers={"x-api-key": key})
         if response.status_code != 200:
-            raise CallError(f"GET /call answered {response.status_code}: {response.text[:200]}")
+            raise _api_error("GET", url, response)
         view = response.json()
         for line in view["transcript"][seen:]:
             if on_line:
@@ -76,8 +123,38 @@ def follow_call(
                 return view
         time.sleep(poll_s)
     raise CallError(
-        f"the call did not end within {timeout_s:.0f} s (last status {view.get('status')})"
+        f"the call did not end within {timeout_s:.0f} s (last status {view.get('status')}); "
+        f"follow it with GET {url}",
+        EXIT_TIMEOUT,
     )
+
+
+def exit_code(view: dict[str, Any]) -> int:
+    """The documented exit code for a call that has ended (see the module docstring)."""
+    status = view.get("status")
+    if status in EXIT_STATUS:
+        return EXIT_STATUS[status]
+    if (
+        status == "completed"
+        and not view.get("errors")
+        and (view.get("end_reason") not in FAILURE_REASONS)
+    ):
+        return EXIT_OK
+    return EXIT_FAILED
+
+
+def failure_lines(view: dict[str, Any]) -> list[str]:
+    """What went wrong in an ended call, one line each (empty for a clean call)."""
+    lines = [
+        f"  error in {e.get('where') or '?'}: {e.get('message') or e.get('code') or '-'}"
+        for e in view.get("errors") or []
+    ]
+    if view.get("end_reason") in FAILURE_REASONS:
+        lines.append(f"  the call ended on {view['end_reason']}")
+    failure = view.get("failure")
+    if failure and view.get("status") != "completed":
+        lines.append(f"  failure: {json.dumps(failure, ensure_ascii=False)}")
+    return lines
 
 
 def print_line(start_ms: list[int]) -> Callable[[dict[str, Any]], None]:
@@ -113,53 +190,187 @@ def print_summary(view: dict[str, Any], *, simulated: bool) -> None:
     )
 
 
+# -- input files ----------------------------------------------------------------------------------
+
+
+def load_yaml_file(path: str, what: str) -> tuple[Any, Any]:
+    """A YAML/JSON file's data and its composed node tree; InputError names file and line."""
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{what} {path}: no such file")
+    try:
+        text = file.read_text(encoding="utf-8")
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        raise InputError(f"{what} {path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{what} {path}: cannot read ({exc.strerror or exc})") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f" line {mark.line + 1}:" if mark is not None else ""
+        raise InputError(f"{what} {path}:{line} invalid YAML ({exc.problem or exc})") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{what} {path}: invalid YAML ({exc})") from None
+
+
+def _line_at(node: Any, loc: list[str | int]) -> int | None:
+    """The 1-based line of ``loc`` (keys and list indexes) in a composed YAML tree."""
+    import yaml
+
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                return line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return line
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_operator_file(path: str) -> dict[str, Any]:
+    """An operator script checked by the emulator's own validator, before any call starts."""
+    import re
+    import shutil
+    import subprocess
+
+    from vclient_dev.emulator import EMULATOR
+
+    data, node = load_yaml_file(path, "operator script")
+    if not isinstance(data, dict):
+        raise InputError(
+            f"operator script {path}: a mapping with 'answer' and 'lines' (see "
+            "dev/vclient_dev/operators/car_buyer.yaml)"
+        )
+    node_bin = shutil.which("node")
+    if node_bin is None:
+        raise InputError("node is not installed: it runs the emulator that plays the operator")
+    check = (
+        "const {normalizeScript} = require(process.argv[1]);"
+        "try { normalizeScript(JSON.parse(process.argv[2])); }"
+        "catch (e) { process.stdout.write(e.message); process.exit(1); }"
+    )
+    done = subprocess.run(
+        [node_bin, "-e", check, str(EMULATOR / "lib" / "operator.js"), json.dumps(data)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    if done.returncode != 0:
+        message = done.stdout.strip() or done.stderr.strip().splitlines()[-1:]
+        where = re.match(r"operator\.([a-z_]+)(?:\[(\d+)\])?", str(message))
+        line = None
+        if where:
+            loc: list[str | int] = [where.group(1)]
+            if where.group(2) is not None:
+                loc.append(int(where.group(2)))
+            line = _line_at(node, loc)
+        at = f" line {line}:" if line else ""
+        raise InputError(f"operator script {path}:{at} {message}")
+    return data
+
+
+def persona_problems(path: str) -> tuple[Any, list[str]]:
+    """The persona, or every problem found in it, each with field and line."""
+    from pydantic import ValidationError
+
+    from vclient.dialog.persona import PersonaError, load_persona, persona_error
+
+    _data, node = load_yaml_file(path, "persona")
+    try:
+        return load_persona(Path(path)), []
+    except PersonaError as first:
+        cause = first.__cause__
+        if not isinstance(cause, ValidationError) or len(cause.errors()) < 2:
+            return None, [str(first)]
+        problems = []
+        for error in cause.errors(include_url=False):
+            detail: dict[str, Any] = {k: error[k] for k in ("type", "loc", "input")}
+            if "ctx" in error:
+                detail["ctx"] = error["ctx"]
+            one = ValidationError.from_exception_data(cause.title, [detail])  # type: ignore[list-item]
+            problems.append(str(persona_error(one, node)))
+        return None, problems
+
+
+def _persona_arg(value: str) -> str | dict[str, Any]:
+    """A bundled id, or a persona file sent inline (checked here first)."""
+    if Path(value).suffix.lower() not in (".yaml", ".yml", ".json") and "/" not in value:
+        return value
+    persona, problems = persona_problems(value)
+    if problems:
+        raise InputError(
+            f"persona {value}: {len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems)
+        )
+    return dict(json.loads(persona.model_dump_json(exclude_none=True)))
+
+
 # -- commands -------------------------------------------------------------------------------------
 
 
 def _call(args: argparse.Namespace) -> int:
-    from vclient_dev.emulator import load_operator
-
-    body: dict[str, Any] = {"to": args.to, "scenario": args.engine}
-    if args.persona:
-        body["persona"] = _persona_arg(args.persona)
     if args.api:
         if not args.api_key:
-            print("--api needs --api-key", file=sys.stderr)
-            return 2
-        return _run_and_report(args.api.rstrip("/"), args.api_key, body, args, simulated=False)
-
-    # Without --operator the persona's bundled operator script answers (it greets first).
-    operator = None
+            print("--api needs --api-key (the stack's API key value)", file=sys.stderr)
+            return EXIT_USAGE
+        if not args.to:
+            print(
+                "--api dials a real phone: say which with --to +<E.164 number> "
+                "(nothing is dialed without it)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        if args.operator or args.emulator_config:
+            print("--operator and --emulator-config are for simulated calls only", file=sys.stderr)
+            return EXIT_USAGE
     try:
-        operator = load_operator(args.operator) if args.operator else None
-    except (OSError, ValueError) as exc:
-        print(f"operator script: {exc}", file=sys.stderr)
-        return 2
-    from vclient_dev.local_stack import LocalStack
+        body: dict[str, Any] = {"to": args.to or SIMULATED_TO, "scenario": args.engine}
+        if args.persona:
+            body["persona"] = _persona_arg(args.persona)
+        if args.api:
+            return _run_and_report(args.api.rstrip("/"), args.api_key, body, args, simulated=False)
+        # Without --operator the persona's bundled operator script answers (it greets first).
+        operator = load_operator_file(args.operator) if args.operator else None
+        config = _emulator_config(args.emulator_config) if args.emulator_config else None
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    from vclient_dev.local_stack import LocalStack, StackStartError
 
-    with LocalStack(port=0, env_file=None) as stack:
-        if stack.emulator is None:
-            print(f"cannot simulate calls: {stack.emulator_error}", file=sys.stderr)
-            return 1
-        config = None
-        if args.emulator_config:
-            raw = args.emulator_config
-            try:
-                config = json.loads(Path(raw[1:]).read_text() if raw.startswith("@") else raw)
-            except (OSError, ValueError) as exc:
-                print(f"--emulator-config: {exc}", file=sys.stderr)
-                return 2
-        stack.vox.push_operator(operator, config)
-        return _run_and_report(stack.api.url, stack.api_key, body, args, simulated=True)
+    try:
+        with LocalStack(port=0, env_file=None) as stack:
+            if stack.emulator is None:
+                print(f"cannot simulate calls: {stack.emulator_error}", file=sys.stderr)
+                return EXIT_FAILED
+            stack.vox.push_operator(operator, config)
+            return _run_and_report(stack.api.url, stack.api_key, body, args, simulated=True)
+    except StackStartError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
 
 
-def _persona_arg(value: str) -> str | dict[str, Any]:
-    """A bundled id, or a persona file sent inline."""
-    path = Path(value)
-    if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
-        from vclient.dialog.persona import load_persona
-
-        return json.loads(load_persona(path).model_dump_json(exclude_none=True))
+def _emulator_config(raw: str) -> dict[str, Any]:
+    try:
+        text = Path(raw[1:]).read_text(encoding="utf-8") if raw.startswith("@") else raw
+        value = json.loads(text)
+    except OSError as exc:
+        raise InputError(f"--emulator-config {raw}: cannot read ({exc.strerror or exc})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"--emulator-config: line {exc.lineno}: not valid JSON ({exc.msg})"
+        ) from None
+    if not isinstance(value, dict):
+        raise InputError('--emulator-config: a JSON object, e.g. {"faults": {...}}')
     return value
 
 
@@ -183,20 +394,30 @@ def _run_and_report(
         )
     except CallError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return exc.exit_code
     if args.json:
         print(json.dumps(view, ensure_ascii=False, indent=2))
     else:
         print_summary(view, simulated=simulated)
-    return 0 if view["status"] == "completed" else 1
+    code = exit_code(view)
+    for line in failure_lines(view):
+        print(line, file=sys.stderr)
+    if code != EXIT_OK and not args.json:
+        print(f"  exit {code} ({view['status']})", file=sys.stderr)
+    return code
 
 
 def _demo() -> int:
     from vclient_dev.emulator import bundled_operator
-    from vclient_dev.local_stack import LocalStack
+    from vclient_dev.local_stack import LocalStack, StackStartError
 
     print("Starting the local stack (moto, local API, fake Voximplant, VoxEngine emulator)...")
-    with LocalStack(port=0, env_file=None) as stack:
+    try:
+        stack = LocalStack(port=0, env_file=None).start()
+    except StackStartError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    with stack:
         print(stack.banner(), flush=True)
         if stack.emulator is None:
             print(f"cannot simulate calls: {stack.emulator_error}", file=sys.stderr)
@@ -204,7 +425,7 @@ def _demo() -> int:
         views: dict[str, dict[str, Any]] = {}
         for engine in ENGINES:
             stack.vox.push_operator(bundled_operator(DEMO_PERSONA))
-            body = {"to": "+79161234567", "scenario": engine, "persona": DEMO_PERSONA}
+            body = {"to": SIMULATED_TO, "scenario": engine, "persona": DEMO_PERSONA}
             print()
             try:
                 started = start_call(stack.api.url, stack.api_key, body)
@@ -250,20 +471,19 @@ def comparison_table(views: dict[str, dict[str, Any]]) -> str:
 
 
 def _persona_check(path: str) -> int:
-    from vclient.dialog.persona import PersonaError, load_persona
-
-    file = Path(path)
-    if not file.is_file():
-        print(f"{path}: no such file", file=sys.stderr)
-        return 1
     try:
-        persona = load_persona(file)
-    except PersonaError as exc:
-        print(f"{path}: {exc}", file=sys.stderr)
-        return 1
+        persona, problems = persona_problems(path)
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    if problems:
+        print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILED
     print(f"{path}: OK")
     print(persona.summary())
-    return 0
+    return EXIT_OK
 
 
 def _persona_list() -> int:
@@ -275,19 +495,26 @@ def _persona_list() -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    from vclient_dev import doctor, secrets_cli
+
     parser = argparse.ArgumentParser(prog="vclient", description="Virtual client dev tooling.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="run the local stack until Ctrl-C")
     sub.add_parser("demo", help="the bundled persona through all three engines, side by side")
-    call = sub.add_parser("call", help="place one call and follow it to its end")
+    call = sub.add_parser(
+        "call",
+        help="place one call and follow it to its end",
+        epilog="exit codes: 0 ended cleanly, 1 ended on a failure, 2 bad input, 3 API refused or "
+        "unreachable, 4 busy, 5 no answer, 6 rejected, 7 still running after --timeout",
+    )
     call.add_argument("--engine", choices=ENGINES, required=True)
     call.add_argument("--persona", help="bundled persona id, or a persona YAML/JSON file")
     call.add_argument(
         "--operator",
         help="simulated operator script (YAML or JSON), local only; default: the persona's own",
     )
-    call.add_argument("--to", default="+79161234567", help="destination (E.164)")
+    call.add_argument("--to", help="destination (E.164); required with --api")
     call.add_argument(
         "--emulator-config",
         help="local only: emulator config as JSON or @file, e.g. faults (dev/emulator/README.md)",
@@ -300,19 +527,33 @@ def main(argv: list[str] | None = None) -> int:
     vox_sub = vox.add_subparsers(dest="vox_command", required=True)
     vox_setup = vox_sub.add_parser("setup", help="upload scenarios, create and bind rules")
     vox_setup.add_argument("--credentials", required=True, help="service-account key JSON file")
-    vox_setup.add_argument("--application", default="vclient")
+    vox_setup.add_argument("--application", help="application name (default: rules.json's)")
     vox_setup.add_argument("--dry-run", action="store_true", help="say what would change")
     vox_setup.add_argument("--vox-api-url", default="https://api.voximplant.com/platform_api")
+    vox_setup.add_argument("--prefix", help="write <prefix>/engines/* to SSM (e.g. /vclient)")
+    vox_setup.add_argument("--region", help="AWS region for --prefix")
+    vox_setup.add_argument(
+        "--openai-key-stdin",
+        action="store_true",
+        help="set the application secret OPENAI_API_KEY from stdin (key_mode voximplant_secret)",
+    )
+    vox_setup.add_argument("--rules", help=argparse.SUPPRESS)
+    doctor.add_arguments(sub.add_parser("doctor", help="preflight a deployment (read-only)"))
+    secrets_cli.add_arguments(sub.add_parser("secrets", help="set a stack's secrets"))
     vox_bundle = vox_sub.add_parser("bundle", help="write one scenario file of a rule's list")
     vox_bundle.add_argument("rule", help="a rule name from voximplant/rules.json")
     vox_bundle.add_argument("-o", "--output", required=True, help="the file to write")
     persona = sub.add_parser("persona", help="persona files")
     persona_sub = persona.add_subparsers(dest="persona_command", required=True)
-    check = persona_sub.add_parser("check", help="validate a persona file")
+    check = persona_sub.add_parser("check", help="validate a persona file (every problem)")
     check.add_argument("file")
     persona_sub.add_parser("list", help="list the bundled personas")
-    args, rest = parser.parse_known_args(argv)
+    return parser
 
+
+def run(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
     if args.command == "up":
         from vclient_dev.local_stack import main as up
 
@@ -331,9 +572,37 @@ def main(argv: list[str] | None = None) -> int:
         from vclient_dev.vox_setup import main as run_vox_setup
 
         return run_vox_setup(args)
+    if args.command == "doctor":
+        from vclient_dev.doctor import main as run_doctor
+
+        return run_doctor(args)
+    if args.command == "secrets":
+        from vclient_dev.secrets_cli import main as run_secrets
+
+        return run_secrets(args)
     if args.persona_command == "check":
         return _persona_check(args.file)
     return _persona_list()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``run`` with a last-resort handler: an unexpected error is one line, not a traceback."""
+    import os
+
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort; expected failures are handled where they occur
+        if os.environ.get("VCLIENT_DEBUG"):
+            raise
+        print(
+            f"vclient: unexpected {type(exc).__name__}: {exc} "
+            "(set VCLIENT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":

@@ -1,15 +1,27 @@
-"""A local fake of the Voximplant Management HTTP API: checks auth, records every request.
+"""A local fake of the Voximplant Management HTTP API: strict where the reference is, recording all.
 
 - ``POST /platform_api/<Cmd>`` (or ``/platform_api`` with a ``cmd`` form field), form-encoded,
   answered as Voximplant does: HTTP 200 with ``{"result": ...}`` or ``{"error": {code, msg}}``.
 - Auth: ``Authorization: Bearer <JWT>`` verified with the service account's public key (RS256,
-  header ``kid`` = key id, ``iss`` = account id, ``exp`` at most an hour after ``iat``), or the
+  header ``kid`` = key id, ``iss`` = account id, ``exp`` at most an hour after ``iat``; ±60 s of
+  clock skew tolerated, more rejected; ``clock_offset_s`` moves the fake's clock), or the
   deprecated ``account_id`` + ``api_key`` form fields. Anything else: error 100.
-- ``StartScenarios`` knows the rules registered with it; an unknown rule gives Voximplant's codes.
-  Each accepted start calls ``on_start`` (the local stack hooks the VoxEngine emulator there).
+- Applications have full names (``<app>.<account>.voximplant.com``) and ids; writes take
+  ``application_id`` or a name (short names are accepted too: unconfirmed on the real server).
+- ``AddScenario`` (in an application, or the Shared folder without one), ``GetScenarios``
+  (the script only with ``scenario_id`` + ``with_script``), ``SetScenarioInfo``; ``AddRule``
+  needs a scenario (``scenario_id`` or ``scenario_name``, ``;``-separated lists) as the
+  reference says; ``BindScenario`` binds an ordered list (the scenario and the rule in the same
+  application) or unbinds with ``bind=false``; ``GetRules`` with ``with_scenarios``.
+- ``StartScenarios`` by ``rule_id`` is the normal path; by ``rule_name`` + application it works
+  unless ``accept_rule_name`` is off (the reference documents only ``rule_id``). Each accepted
+  start calls ``on_start`` (the local stack hooks the VoxEngine emulator there).
+- ``GetSecrets`` / ``AddSecret`` / ``SetSecretInfo`` (parameter names unconfirmed: see
+  docs/voximplant.md), ``GetPhoneNumbers``, ``GetCallerIDs`` for the doctor.
 - Test hooks: ``GET /_requests`` (every request, secrets masked), ``DELETE /_requests``,
   ``POST /_faults`` (queue error / HTTP status / delay answers), ``GET|POST /_rules``,
-  ``POST /_operator`` (the simulated operator and emulator config for the next started call),
+  ``POST /_switches`` (``accept_rule_name``, ``clock_offset_s``), ``POST /_operator`` (the
+  simulated operator and emulator config for the next started call),
   ``GET /_runs/<call_session_history_id>`` (the emulator's report of that call).
 """
 
@@ -27,13 +39,62 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
+#: Clock skew the fake tolerates on ``iat``/``exp`` (seconds).
+JWT_LEEWAY_S = 60
+#: Form fields never recorded in clear.
+MASKED = frozenset({"api_key", "secret_value"})
+
+
+@dataclass
+class Application:
+    application_id: int
+    application_name: str  # the full name: <app>.<account>.voximplant.com
+
+    @property
+    def short_name(self) -> str:
+        return self.application_name.split(".", 1)[0]
+
+
+@dataclass
+class Scenario:
+    scenario_id: int
+    scenario_name: str
+    script: str
+    application_id: int | None  # None: the Shared folder
+
 
 @dataclass
 class Rule:
     rule_id: int
     rule_name: str
+    application_id: int
     application_name: str
-    scenario_name: str
+    rule_pattern: str
+    bound: list[Scenario] = field(default_factory=list)
+
+    @property
+    def scenario_names(self) -> list[str]:
+        """The bound scenarios in order (they run in one space, in this order)."""
+        return [s.scenario_name for s in self.bound]
+
+    @property
+    def scenario_name(self) -> str:
+        """The last bound scenario: the engine's own one (shared code is bound before it)."""
+        return self.bound[-1].scenario_name if self.bound else ""
+
+    def view(self, *, with_scenarios: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule_id": self.rule_id,
+            "rule_name": self.rule_name,
+            "rule_pattern": self.rule_pattern,
+            "application_id": self.application_id,
+            "application_name": self.application_name,
+        }
+        if with_scenarios:
+            out["scenarios"] = [
+                {"scenario_id": s.scenario_id, "scenario_name": s.scenario_name} for s in self.bound
+            ]
+        return out
 
 
 @dataclass
@@ -48,27 +109,45 @@ class Fault:
     cmd: str | None = None
 
 
+class _Refused(Exception):
+    def __init__(self, code: int, msg: str) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+
+
 @dataclass
 class FakeVoximplant:
     account_id: int
     key_id: str
     public_key_pem: str
     legacy_api_key: str | None = None
+    account_name: str = "local"
     rules: dict[str, Rule] = field(default_factory=dict)
     on_start: Callable[[dict[str, Any]], str | None] | None = None
     report_for: Callable[[str], dict[str, Any]] | None = None
     host: str = "127.0.0.1"
     port: int = 0
+    #: StartScenarios by rule_name (+ application) is accepted; off = only rule_id works.
+    accept_rule_name: bool = True
+    #: Seconds the fake's clock runs ahead of (positive) or behind the caller's.
+    clock_offset_s: float = 0.0
 
     def __post_init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.operators: list[dict[str, Any]] = []
-        self.applications: list[str] = ["vclient"]
-        self.scenarios: dict[str, str] = {}
+        self.applications: list[Application] = []
+        self.scenarios: dict[str, Scenario] = {}
+        self.secrets: dict[tuple[int, str], tuple[int, str]] = {}
+        self.phone_numbers: list[str] = []
+        self.caller_ids: list[str] = []
         self.sessions: dict[int, str] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._pending_start: dict[str, Any] | None = None
         self._ids = itertools.count(1_000_001)
+        self._object_ids = itertools.count(101)
+        self.add_application("vclient")
         self.server = ThreadingHTTPServer((self.host, self.port), self._handler_class())
         self.server.daemon_threads = True
 
@@ -84,17 +163,99 @@ class FakeVoximplant:
         self.server.shutdown()
         self.server.server_close()
 
-    def add_rule(self, rule_name: str, application_name: str, scenario_name: str) -> Rule:
+    # -- state helpers (tests and the local stack) ----------------------------------------------
+
+    def add_application(self, short_name: str) -> Application:
         with self._lock:
+            full = f"{short_name}.{self.account_name}.voximplant.com"
+            for app in self.applications:
+                if app.application_name == full:
+                    return app
+            app = Application(next(self._object_ids), full)
+            self.applications.append(app)
+            return app
+
+    def add_rule(
+        self, rule_name: str, application_name: str, scenario_name: str | list[str]
+    ) -> Rule:
+        """Registers (or replaces) a rule bound to the named scenarios, creating empty ones."""
+        with self._lock:
+            app = self._find_app(application_name) or self.add_application(
+                application_name.split(".", 1)[0]
+            )
+            names = [scenario_name] if isinstance(scenario_name, str) else list(scenario_name)
+            bound = []
+            for name in names:
+                scenario = self.scenarios.get(name)
+                if scenario is None:
+                    scenario = Scenario(next(self._object_ids), name, "", app.application_id)
+                    self.scenarios[name] = scenario
+                bound.append(scenario)
             existing = self.rules.get(rule_name)
             rule = Rule(
                 rule_id=existing.rule_id if existing else 5_000 + len(self.rules) + 1,
                 rule_name=rule_name,
-                application_name=application_name,
-                scenario_name=scenario_name,
+                application_id=app.application_id,
+                application_name=app.application_name,
+                rule_pattern=existing.rule_pattern if existing else ".*",
+                bound=bound,
             )
             self.rules[rule_name] = rule
             return rule
+
+    def _find_app(
+        self, name: str | None = None, app_id: str | int | None = None
+    ) -> Application | None:
+        for app in self.applications:
+            if app_id not in (None, "") and str(app.application_id) == str(app_id):
+                return app
+            if name and name in (app.application_name, app.short_name):
+                return app
+        return None
+
+    def _app_of(self, form: dict[str, str], *, required: bool = True) -> Application | None:
+        if form.get("application_id") or form.get("application_name"):
+            app = self._find_app(form.get("application_name"), form.get("application_id"))
+            if app is None:
+                raise _Refused(101, "Invalid application_id or application_name")
+            return app
+        if required:
+            raise _Refused(101, "application_id or application_name is required")
+        return None
+
+    def _scenarios_named(self, form: dict[str, str]) -> list[Scenario]:
+        """The scenarios a ``scenario_id`` or ``scenario_name`` list (``;``-separated) names."""
+        if form.get("scenario_id"):
+            by_id = {str(s.scenario_id): s for s in self.scenarios.values()}
+            found = []
+            for part in form["scenario_id"].split(";"):
+                if part.strip() not in by_id:
+                    raise _Refused(101, f"Invalid scenario_id {part.strip()}")
+                found.append(by_id[part.strip()])
+            return found
+        if form.get("scenario_name"):
+            found = []
+            for part in form["scenario_name"].split(";"):
+                if part.strip() not in self.scenarios:
+                    raise _Refused(101, f"Invalid scenario_name {part.strip()}")
+                found.append(self.scenarios[part.strip()])
+            return found
+        return []
+
+    def _rule_of(self, form: dict[str, str], app: Application | None) -> Rule:
+        if form.get("rule_id"):
+            if not form["rule_id"].isdigit():
+                raise _Refused(101, "Invalid argument 'rule_id'")
+            rule = next((r for r in self.rules.values() if r.rule_id == int(form["rule_id"])), None)
+            if rule is None:
+                raise _Refused(147, "Invalid rule_id")
+            return rule
+        if form.get("rule_name"):
+            rule = self.rules.get(form["rule_name"])
+            if rule is None or (app is not None and rule.application_id != app.application_id):
+                raise _Refused(156, "Invalid rule name")
+            return rule
+        raise _Refused(101, "rule_id or rule_name is required")
 
     # -- the API ------------------------------------------------------------------------------
 
@@ -102,7 +263,7 @@ class FakeVoximplant:
         auth, claims, auth_error = self._authenticate(form, headers)
         record = {
             "cmd": cmd,
-            "params": {k: ("***" if k == "api_key" else v) for k, v in form.items()},
+            "params": {k: ("***" if k in MASKED else v) for k, v in form.items()},
             "auth": auth,
             "jwt_claims": claims,
             "received_at": time.time(),
@@ -119,59 +280,212 @@ class FakeVoximplant:
             return self._error(record, fault.code, fault.msg or "Injected fault")
         if auth_error:
             return self._error(record, 100, auth_error)
-        if cmd == "StartScenarios":
-            return self._start_scenarios(record, form)
-        if cmd == "GetRules":
-            rules = [vars(rule) for rule in self.rules.values()]
-            return {"result": rules, "count": len(rules), "total_count": len(rules)}
-        if cmd == "GetApplications":
-            name = form.get("application_name")
-            apps = [a for a in self.applications if name in (None, a)]
-            return {"result": [{"application_name": a} for a in apps], "count": len(apps)}
-        if cmd == "AddScenario":
-            name, script = form.get("scenario_name", ""), form.get("scenario_script", "")
-            if not name or len(name) >= 30 or not script:
-                return self._error(record, 101, "Invalid scenario_name or scenario_script")
-            if name in self.scenarios and form.get("rewrite") != "true":
-                return self._error(record, 101, "The scenario exists; pass rewrite=true")
-            self.scenarios[name] = script
-            return {"result": 1, "scenario_id": 100 + len(self.scenarios)}
-        if cmd == "AddRule":
-            if form.get("application_name") not in self.applications:
-                return self._error(record, 101, "Invalid application_name")
-            if not form.get("rule_pattern"):
-                return self._error(record, 101, "rule_pattern is required")
-            added = self.add_rule(form["rule_name"], form["application_name"], "")
-            return {"result": 1, "rule_id": added.rule_id}
-        if cmd == "BindScenario":
-            bound = self.rules.get(form.get("rule_name", ""))
-            scenario = form.get("scenario_name", "")
-            if bound is None:
-                return self._error(record, 156, "Invalid rule name")
-            if scenario not in self.scenarios:
-                return self._error(record, 101, "Invalid scenario_name")
-            bound.scenario_name = scenario
-            return {"result": 1}
-        return self._error(record, 101, f"Unknown method {cmd}")
+        method = getattr(self, f"_api_{cmd}", None)
+        if method is None:
+            return self._error(record, 101, f"Unknown method {cmd}")
+        try:
+            with self._lock:
+                self._pending_start = None
+                answer: dict[str, Any] = method(record, form)
+                start, self._pending_start = self._pending_start, None
+        except _Refused as exc:
+            return self._error(record, exc.code, exc.msg)
+        record.setdefault("answer", answer)
+        if start is not None:
+            self._run_start(record, start)
+        return answer
 
-    def _start_scenarios(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
-        rule: Rule | None = None
-        if form.get("rule_id"):
-            if not form["rule_id"].isdigit():
-                return self._error(record, 101, "Invalid argument 'rule_id'")
-            rule = next((r for r in self.rules.values() if r.rule_id == int(form["rule_id"])), None)
-            if rule is None:
-                return self._error(record, 147, "Invalid rule_id")
-        elif form.get("rule_name"):
-            if not (form.get("application_name") or form.get("application_id")):
-                return self._error(record, 101, "application_id or application_name is required")
-            rule = self.rules.get(form["rule_name"])
-            if rule is None or (
-                form.get("application_name") and form["application_name"] != rule.application_name
-            ):
-                return self._error(record, 156, "Invalid rule name")
+    def _api_GetApplications(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        # application_name is "the application name part to filter": a substring match.
+        part = form.get("application_name", "")
+        apps = [
+            {"application_id": a.application_id, "application_name": a.application_name}
+            for a in self.applications
+            if part in a.application_name
+            and form.get("application_id", str(a.application_id)) == str(a.application_id)
+        ]
+        return {"result": apps, "count": len(apps), "total_count": len(apps)}
+
+    def _api_GetScenarios(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        app = self._app_of(form, required=False)
+        with_script = form.get("with_script") == "true" and bool(form.get("scenario_id"))
+        found = []
+        for s in self.scenarios.values():
+            if app is not None and s.application_id not in (app.application_id,):
+                continue
+            if form.get("scenario_id") and str(s.scenario_id) != form["scenario_id"]:
+                continue
+            if form.get("scenario_name") and s.scenario_name != form["scenario_name"]:
+                continue
+            item: dict[str, Any] = {"scenario_id": s.scenario_id, "scenario_name": s.scenario_name}
+            if with_script:
+                item["scenario_script"] = s.script
+            found.append(item)
+        return {"result": found, "count": len(found), "total_count": len(found)}
+
+    def _api_AddScenario(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        name, script = form.get("scenario_name", ""), form.get("scenario_script", "")
+        if not name or len(name) >= 30:
+            raise _Refused(101, "Invalid scenario_name: the length must be less than 30")
+        if len(script.encode()) >= 128 * 1024:
+            raise _Refused(101, "Invalid scenario_script: the length must be less than 128 KB")
+        app = self._app_of(form, required=False)
+        existing = self.scenarios.get(name)
+        if existing is not None and form.get("rewrite") != "true":
+            raise _Refused(101, "The scenario exists; pass rewrite=true")
+        if existing is not None:
+            existing.script = script
+            existing.application_id = app.application_id if app else None
+            return {"result": 1, "scenario_id": existing.scenario_id}
+        scenario = Scenario(
+            next(self._object_ids), name, script, app.application_id if app else None
+        )
+        self.scenarios[name] = scenario
+        return {"result": 1, "scenario_id": scenario.scenario_id}
+
+    def _api_SetScenarioInfo(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        scenario: Scenario | None = None
+        if form.get("scenario_id"):
+            scenario = next(
+                (s for s in self.scenarios.values() if str(s.scenario_id) == form["scenario_id"]),
+                None,
+            )
+        elif form.get("required_scenario_name"):
+            scenario = self.scenarios.get(form["required_scenario_name"])
         else:
-            return self._error(record, 101, "rule_id is required")
+            raise _Refused(101, "scenario_id or required_scenario_name is required")
+        if scenario is None:
+            raise _Refused(101, "Invalid scenario_id")
+        if "scenario_script" in form:
+            if not form["scenario_script"] or len(form["scenario_script"].encode()) >= 128 * 1024:
+                raise _Refused(101, "Invalid scenario_script")
+            scenario.script = form["scenario_script"]
+        if form.get("scenario_name"):
+            self.scenarios.pop(scenario.scenario_name, None)
+            scenario.scenario_name = form["scenario_name"]
+            self.scenarios[scenario.scenario_name] = scenario
+        return {"result": 1}
+
+    def _api_GetRules(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        app = self._app_of(form, required=False)
+        with_scenarios = form.get("with_scenarios") == "true"
+        rules = [
+            r.view(with_scenarios=with_scenarios)
+            for r in self.rules.values()
+            if (app is None or r.application_id == app.application_id)
+            and form.get("rule_name", r.rule_name) == r.rule_name
+            and form.get("rule_id", str(r.rule_id)) == str(r.rule_id)
+        ]
+        return {"result": rules, "count": len(rules), "total_count": len(rules)}
+
+    def _api_AddRule(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        app = self._app_of(form)
+        assert app is not None
+        if not form.get("rule_name"):
+            raise _Refused(101, "rule_name is required")
+        if not form.get("rule_pattern"):
+            raise _Refused(101, "rule_pattern is required")
+        if not (form.get("scenario_id") or form.get("scenario_name")):
+            # The reference: scenario_id "Required unless scenario_name is provided".
+            raise _Refused(101, "scenario_id or scenario_name is required")
+        if form["rule_name"] in self.rules:
+            raise _Refused(101, f"The rule {form['rule_name']} already exists")
+        bound = self._scenarios_named(form)
+        self._same_application(bound, app)
+        rule = Rule(
+            rule_id=5_000 + len(self.rules) + 1,
+            rule_name=form["rule_name"],
+            application_id=app.application_id,
+            application_name=app.application_name,
+            rule_pattern=form["rule_pattern"],
+            bound=bound,
+        )
+        self.rules[rule.rule_name] = rule
+        return {"result": 1, "rule_id": rule.rule_id}
+
+    def _api_BindScenario(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        app = self._app_of(form)
+        rule = self._rule_of(form, app)
+        scenarios = self._scenarios_named(form)
+        if not scenarios:
+            raise _Refused(101, "scenario_id or scenario_name is required")
+        ids = {s.scenario_id for s in scenarios}
+        rule.bound = [s for s in rule.bound if s.scenario_id not in ids]
+        if form.get("bind", "true") != "false":
+            assert app is not None
+            self._same_application(scenarios, app)
+            rule.bound.extend(scenarios)
+        return {"result": 1}
+
+    @staticmethod
+    def _same_application(scenarios: list[Scenario], app: Application) -> None:
+        for s in scenarios:
+            if s.application_id != app.application_id:
+                # BindScenario: "the scenario and the routing rule need to be within the same
+                # application"; whether the Shared folder counts is unconfirmed, so it does not.
+                raise _Refused(
+                    101, f"The scenario {s.scenario_name} is not in the rule's application"
+                )
+
+    def _api_GetSecrets(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        app = self._app_of(form)
+        assert app is not None
+        found = [
+            {"secret_id": secret_id, "secret_name": name}
+            for (app_id, name), (secret_id, _value) in self.secrets.items()
+            if app_id == app.application_id
+        ]
+        return {"result": found, "count": len(found)}
+
+    def _api_AddSecret(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        app = self._app_of(form)
+        assert app is not None
+        name, value = form.get("secret_name", ""), form.get("secret_value", "")
+        if not name or not value:
+            raise _Refused(101, "secret_name and secret_value are required")
+        if (app.application_id, name) in self.secrets:
+            raise _Refused(101, f"The secret {name} already exists")
+        secret_id = next(self._object_ids)
+        self.secrets[(app.application_id, name)] = (secret_id, value)
+        return {"result": 1, "secret_id": secret_id}
+
+    def _api_SetSecretInfo(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        for key, (secret_id, _value) in self.secrets.items():
+            if str(secret_id) == form.get("secret_id"):
+                if not form.get("secret_value"):
+                    raise _Refused(101, "secret_value is required")
+                self.secrets[key] = (secret_id, form["secret_value"])
+                return {"result": 1}
+        raise _Refused(101, "Invalid secret_id")
+
+    def _api_GetPhoneNumbers(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        wanted = form.get("phone_number", "").lstrip("+")
+        found = [
+            {"phone_id": i + 1, "phone_number": n}
+            for i, n in enumerate(self.phone_numbers)
+            if wanted in ("", n)
+        ]
+        return {"result": found, "count": len(found)}
+
+    def _api_GetCallerIDs(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        wanted = form.get("callerid_number", "").lstrip("+")
+        found = [
+            {"callerid_id": i + 1, "callerid_number": n, "active": True}
+            for i, n in enumerate(self.caller_ids)
+            if wanted in ("", n)
+        ]
+        return {"result": found, "count": len(found)}
+
+    def _api_StartScenarios(self, record: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+        if not form.get("rule_id"):
+            if not form.get("rule_name"):
+                raise _Refused(101, "rule_id is required")
+            if not self.accept_rule_name:
+                raise _Refused(101, "rule_id is required (rule_name is not accepted)")
+        app = self._app_of(form, required=not form.get("rule_id"))
+        rule = self._rule_of(form, app)
+        if not rule.bound:
+            raise _Refused(375, "No scenario bound to the rule")
         history_id = next(self._ids)
         access = f"{self.url}/session/{history_id}"
         answer = {
@@ -181,23 +495,26 @@ class FakeVoximplant:
             "call_session_history_id": history_id,
         }
         record["answer"] = answer
-        record["rule"] = vars(rule)
+        record["rule"] = rule.view()
         if self.on_start:
-            with self._lock:
-                spec = self.operators.pop(0) if self.operators else {}
-            session = self.on_start(
-                {
-                    "rule": rule,
-                    "custom_data": form.get("script_custom_data", ""),
-                    "call_session_history_id": history_id,
-                    "operator": spec.get("operator"),
-                    "config": spec.get("config"),
-                }
-            )
-            if session:
-                record["emulator_session"] = session
-                self.sessions[history_id] = session
+            spec = self.operators.pop(0) if self.operators else {}
+            # Run by handle_api once the lock is released (the emulator takes a moment).
+            self._pending_start = {
+                "rule": rule,
+                "custom_data": form.get("script_custom_data", ""),
+                "call_session_history_id": history_id,
+                "operator": spec.get("operator"),
+                "config": spec.get("config"),
+            }
         return answer
+
+    def _run_start(self, record: dict[str, Any], start: dict[str, Any]) -> None:
+        assert self.on_start is not None
+        session = self.on_start(start)
+        if session:
+            with self._lock:
+                record["emulator_session"] = session
+                self.sessions[start["call_session_history_id"]] = session
 
     def push_operator(
         self, operator: dict[str, Any] | None, config: dict[str, Any] | None = None
@@ -214,11 +531,17 @@ class FakeVoximplant:
             token = bearer.removeprefix("Bearer ")
             try:
                 header = jwt.get_unverified_header(token)
+                # Times are checked below against the fake's own (possibly skewed) clock.
                 claims = jwt.decode(
                     token,
                     self.public_key_pem,
                     algorithms=["RS256"],
-                    options={"require": ["iss", "iat", "exp"]},
+                    options={
+                        "require": ["iss", "iat", "exp"],
+                        "verify_exp": False,
+                        "verify_iat": False,
+                        "verify_nbf": False,
+                    },
                 )
             except jwt.PyJWTError as exc:
                 return "jwt", None, f"Authorization failed: {type(exc).__name__}"
@@ -228,6 +551,11 @@ class FakeVoximplant:
                 return "jwt", claims, "Authorization failed: iss is not the account id"
             if claims["exp"] - claims["iat"] > 3600:
                 return "jwt", claims, "Authorization failed: token lifetime over 3600 s"
+            now = time.time() + self.clock_offset_s
+            if claims["iat"] > now + JWT_LEEWAY_S:
+                return "jwt", claims, "Authorization failed: iat is in the future"
+            if claims["exp"] < now - JWT_LEEWAY_S:
+                return "jwt", claims, "Authorization failed: the token has expired"
             return "jwt", claims, None
         if form.get("api_key"):
             ok = (
@@ -271,7 +599,8 @@ class FakeVoximplant:
                     with fake._lock:
                         self._json(200, list(fake.requests))
                 elif path == "/_rules":
-                    self._json(200, [vars(r) for r in fake.rules.values()])
+                    with fake._lock:
+                        self._json(200, [r.view() for r in fake.rules.values()])
                 elif path.startswith("/_runs/") and path.removeprefix("/_runs/").isdigit():
                     session = fake.sessions.get(int(path.removeprefix("/_runs/")))
                     if session is None or fake.report_for is None:
@@ -309,7 +638,15 @@ class FakeVoximplant:
                     rule = fake.add_rule(
                         spec["rule_name"], spec["application_name"], spec["scenario_name"]
                     )
-                    self._json(200, vars(rule))
+                    self._json(200, rule.view())
+                    return
+                if path == "/_switches":
+                    spec = json.loads(body or b"{}")
+                    if "accept_rule_name" in spec:
+                        fake.accept_rule_name = bool(spec["accept_rule_name"])
+                    if "clock_offset_s" in spec:
+                        fake.clock_offset_s = float(spec["clock_offset_s"])
+                    self._json(200, {"ok": True})
                     return
                 if not path.startswith("/platform_api"):
                     self._json(404, {"error": "not found"})

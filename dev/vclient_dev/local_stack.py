@@ -155,12 +155,38 @@ def provision(
 
     prefix = f"/{STACK_NAME}"
     routes: dict[str, dict[str, Any]] = {}
-    for props in resources_of(template, "AWS::SSM::Parameter").values():
+    for logical_id, props in resources_of(template, "AWS::SSM::Parameter").items():
+        if not condition_holds(
+            template, template["Resources"][logical_id].get("Condition"), resolve
+        ):
+            continue
         name, value = resolve(props["Name"]), str(resolve(props["Value"]))
         clients["ssm"].put_parameter(Name=name, Value=value, Type=props.get("Type", "String"))
         if name.startswith(f"{prefix}/engines/"):
             routes[name.rsplit("/", 1)[-1]] = json.loads(value)
     return Provisioned(names=names, secret_arns=arns, prefix=prefix, engine_routes=routes)
+
+
+def condition_holds(template: dict[str, Any], name: str | None, resolve: Resolver) -> bool:
+    """Evaluates one of the template's Conditions (Fn::Equals/Not/And/Or, Ref, Condition)."""
+    if name is None:
+        return True
+
+    def holds(expr: Any) -> bool:
+        ((fn, arg),) = expr.items()
+        if fn == "Fn::Equals":
+            return bool(str(resolve(arg[0])) == str(resolve(arg[1])))
+        if fn == "Fn::Not":
+            return not holds(arg[0])
+        if fn == "Fn::And":
+            return all(holds(a) for a in arg)
+        if fn == "Fn::Or":
+            return any(holds(a) for a in arg)
+        if fn == "Condition":
+            return holds(template["Conditions"][arg])
+        raise ValueError(f"condition function {fn} is not understood locally")
+
+    return holds(template["Conditions"][name])
 
 
 def function_specs(
@@ -190,6 +216,10 @@ def function_specs(
     return functions
 
 
+class StackStartError(RuntimeError):
+    """A part of the local stack could not start; the message says which and what to do."""
+
+
 @dataclass
 class LocalStack:
     port: int = 3000
@@ -208,6 +238,29 @@ class LocalStack:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> LocalStack:
+        """Starts every part; a part that cannot start stops the rest and raises StackStartError."""
+        if getattr(self, "_started", False):
+            return self
+        try:
+            self._start()
+        except OSError as exc:
+            self.stop()
+            raise StackStartError(self._start_problem(exc)) from None
+        self._started = True
+        return self
+
+    def _start_problem(self, exc: OSError) -> str:
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"Could not start the local stack: port {self.port} on {self.host} is in use "
+                "(another `make up`?). Stop it, or pick another port: "
+                "`make up PORT=3001` / `--port 3001`."
+            )
+        return f"Could not start the local stack: {exc.strerror or exc}"
+
+    def _start(self) -> None:
         import logging
 
         from moto.server import ThreadedMotoServer
@@ -230,6 +283,7 @@ class LocalStack:
         )
         self.vox.start()
         self._provision(key_json)
+        self._setup_voximplant(key_json)
         self._start_emulator()
 
         user_env = read_env_file(self.env_file) if self.env_file else {}
@@ -244,7 +298,6 @@ class LocalStack:
             port=self.port,
         )
         self.api.start()
-        return self
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -318,8 +371,45 @@ class LocalStack:
         }
         done = provision(self.template, clients, vox_key)
         self.names, self.secret_arns, self.param_prefix = done.names, done.secret_arns, done.prefix
-        for route in done.engine_routes.values():
-            self.vox.add_rule(route["rule_name"], route["application_name"], route["scenario_name"])
+        self.engine_routes = done.engine_routes
+        # The local caller id is a number "rented" in the fake account (the doctor checks it).
+        self.vox.phone_numbers.append(LOCAL_PARAMETERS["DefaultCallerId"].lstrip("+"))
+
+    def _setup_voximplant(self, vox_key: dict[str, Any]) -> None:
+        """``vclient vox setup`` against the fake, as a user would run it against their account.
+
+        The template's engine routes (by rule name) stay in SSM, as a fresh deploy has them. If the
+        rule map cannot be uploaded (a scenario file missing), the rules are registered from the
+        template instead and the reason is kept for the banner (``vclient doctor`` reports it).
+        """
+        from vclient.dal.voximplant import VoximplantClient, parse_credentials
+        from vclient_dev.emulator import LOCAL_SECRETS
+        from vclient_dev.vox_setup import (
+            OPENAI_SECRET_NAME,
+            SetupError,
+            load_rules_map,
+            set_application_secret,
+            setup,
+        )
+
+        client = VoximplantClient(
+            parse_credentials(vox_key), base_url=f"{self.vox.url}/platform_api"
+        )
+        self.vox_setup_error: str | None = None
+        try:
+            done = setup(client, load_rules_map(), say=lambda _line: None)
+        except SetupError as exc:
+            self.vox_setup_error = str(exc)
+            for route in self.engine_routes.values():
+                self.vox.add_rule(
+                    route["rule_name"], route["application_name"], route["scenario_name"]
+                )
+            return
+        # The emulated application's secret, as the emulator's VoxEngine.getSecretValue sees it.
+        set_application_secret(
+            client, done.application, OPENAI_SECRET_NAME, LOCAL_SECRETS[OPENAI_SECRET_NAME]
+        )
+        self.vox.requests.clear()
 
     def _functions(self, user_env: dict[str, str]) -> dict[str, FunctionSpec]:
         extra = {"VOX_API_URL": f"{self.vox.url}/platform_api", **user_env}
@@ -338,7 +428,21 @@ class LocalStack:
                     if self.emulator
                     else f"VoxEngine emulator: off ({self.emulator_error or 'disabled'})"
                 ),
+                *(
+                    [f"Voximplant setup (fake): {self.vox_setup_error}"]
+                    if self.vox_setup_error
+                    else []
+                ),
+                f"Doctor: {self.doctor_command()}",
             ]
+        )
+
+    def doctor_command(self) -> str:
+        """A ``vclient doctor`` command line that checks this running stack against its fakes."""
+        return (
+            f".venv/bin/vclient doctor --prefix {self.param_prefix} --region {REGION} "
+            f"--aws-endpoint {self.aws_endpoint} --api {self.api.url} --api-key {self.api_key} "
+            f"--vox-api-url {self.vox.url}/platform_api"
         )
 
 
@@ -355,9 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         stack.start()
-    except OSError as exc:
-        print(f"Could not start the local stack: {exc}", file=sys.stderr)
-        stack.stop()
+    except StackStartError as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     print(stack.banner(), flush=True)
     print("Ctrl-C stops everything.", flush=True)

@@ -176,6 +176,8 @@ def test_vclient_call_follows_a_call_on_a_running_stack(stack: RunningStack) -> 
             stack.api,
             "--api-key",
             stack.api_key,
+            "--to",
+            "+79161234567",
         ],
         capture_output=True,
         text=True,

@@ -30,6 +30,7 @@ RETRYABLE_HTTP = frozenset({429, 503})
 UNKNOWN_OUTCOME_HTTP = frozenset({500, 502, 504})
 JWT_LIFETIME_S = 3600
 JWT_REFRESH_MARGIN_S = 300
+JWT_BACKDATE_S = 5
 
 
 class VoximplantError(Exception):
@@ -254,8 +255,9 @@ class VoximplantClient:
 
 
 def make_jwt(key: ServiceAccountKey, *, now: int, lifetime_s: int = JWT_LIFETIME_S) -> str:
-    """The RS256 JWT Voximplant expects: header ``kid``; claims ``iss`` (the numeric account id,
-    as Voximplant's own client sends it), ``iat`` and ``exp``.
+    """The RS256 JWT Voximplant expects: header ``kid``; claims ``iss`` (the account id, numeric as
+    in Voximplant's JWT guide; its Python client sends a string), ``iat`` back-dated by
+    ``JWT_BACKDATE_S`` against clock skew (as that client does) and ``exp`` = ``iat`` + lifetime.
 
     Signed through PyJWT's JWS layer because its JWT layer now insists on a string ``iss``.
     """
@@ -263,7 +265,8 @@ def make_jwt(key: ServiceAccountKey, *, now: int, lifetime_s: int = JWT_LIFETIME
 
     from jwt import api_jws  # PyJWT + cryptography cost ~40 ms: paid only when signing.
 
-    claims = {"iss": key.account_id, "iat": now, "exp": now + lifetime_s}
+    iat = now - JWT_BACKDATE_S
+    claims = {"iss": key.account_id, "iat": iat, "exp": iat + lifetime_s}
     return api_jws.encode(
         json.dumps(claims, separators=(",", ":")).encode(),
         key.private_key,
