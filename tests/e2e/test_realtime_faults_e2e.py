@@ -3,13 +3,16 @@ stack: what `vclient call --engine realtime --emulator-config ...` shows in GET 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from typing import Any
 
 import pytest
 import requests
 
-from tests.conftest import operator_lines
+from tests.conftest import ROOT, operator_lines
 from tests.e2e.conftest import RunningStack
 
 pytestmark = pytest.mark.e2e
@@ -73,3 +76,30 @@ def test_two_failed_responses_in_a_row_end_with_the_apology_and_both_errors(
     # No dead air: the apology follows the second failure within seconds
     assert view["ended_at"] and view["errors"][1]["t"]
     assert view["transcript"][-1]["t"] - view["errors"][1]["t"] < 10_000
+
+
+@pytest.mark.parametrize(
+    ("config", "end_reason"),
+    [
+        ({"realtimeSkipToolAtTurn": 2}, "end_call"),
+        ({"realtimeFailResponseAt": 2, "realtimeFailTimes": 2}, "socket_closed"),
+    ],
+)
+def test_the_issues_own_commands(config: dict[str, Any], end_reason: str) -> None:
+    # `vclient call --engine realtime --emulator-config '...' --json`, exactly (no --operator)
+    out = subprocess.run(
+        [
+            *(sys.executable, "-m", "vclient_dev.cli", "call", "--engine", "realtime"),
+            *("--emulator-config", json.dumps(config), "--json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
+    view = json.loads(out.stdout)
+    assert view["end_reason"] == end_reason, out.stderr[-2000:]
+    if end_reason == "end_call":
+        assert out.returncode == 0 and view["summary"]["deviations"] == 1
+    else:
+        assert [e["code"] for e in view["errors"]] == ["server_error", "server_error"]
