@@ -28,6 +28,9 @@ os.environ.update(
         "AWS_DEFAULT_REGION": "us-east-1",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
+        # Metrics still accumulate when disabled; at 100 Powertools serialises them and needs
+        # a namespace (the template's Globals set it).
+        "POWERTOOLS_METRICS_NAMESPACE": "VirtualClient",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
 )

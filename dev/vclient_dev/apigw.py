@@ -31,6 +31,8 @@ from urllib.parse import parse_qs, urlsplit
 from vclient_dev.template import Route
 
 MAX_PAYLOAD = 10 * 1024 * 1024  # API Gateway's own limit
+#: An oversized body is read away up to this much before the 413; beyond, the socket closes.
+MAX_DRAIN = 64 * 1024 * 1024
 STAGE = "local"
 
 
@@ -174,7 +176,10 @@ class LocalApiGateway:
         self.server.server_close()
 
     def gateway_response(self, kind: str, default_status: int, message: str) -> tuple[int, str]:
-        spec = self.responses.get(kind) or {}
+        """The template's response for ``kind``; like API Gateway, a type the template does not
+        set falls back to its DEFAULT_4XX or DEFAULT_5XX."""
+        fallback = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"
+        spec = self.responses.get(kind) or self.responses.get(fallback) or {}
         status = int(spec.get("status") or default_status)
         body = spec.get("body")
         if body:
@@ -283,11 +288,20 @@ class LocalApiGateway:
                     super().log_message(format, *args)
 
             def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0:
+                    self.close_connection = True
+                    self._gateway_error("BAD_REQUEST_BODY", 400, "Invalid Content-Length")
+                    return
                 if length > MAX_PAYLOAD:
-                    self._send(
-                        413, {"Content-Type": "application/json"}, b'{"message":"Request Too Long"}'
-                    )
+                    # Read the body away before answering: a client still sending would
+                    # otherwise get a connection reset instead of the answer.
+                    self._drain(length)
+                    self.close_connection = True
+                    self._gateway_error("REQUEST_TOO_LARGE", 413, "Request Too Long")
                     return
                 body = self.rfile.read(length) if length else b""
                 status, headers, payload = gateway.dispatch(
@@ -299,10 +313,23 @@ class LocalApiGateway:
                 )
                 self._send(status, headers, payload)
 
+            def _drain(self, length: int) -> None:
+                left = min(length, MAX_DRAIN)
+                while left > 0:
+                    chunk = self.rfile.read(min(left, 1 << 16))
+                    if not chunk:
+                        return
+                    left -= len(chunk)
+
+            def _gateway_error(self, kind: str, status: int, message: str) -> None:
+                status, text = gateway.gateway_response(kind, status, message)
+                headers = {"Content-Type": "application/json", "Connection": "close"}
+                self._send(status, headers, text.encode())
+
             def _send(self, status: int, headers: Mapping[str, str], payload: bytes) -> None:
                 self.send_response(status)
                 for key, value in headers.items():
-                    if key.lower() not in ("content-length", "connection"):
+                    if key.lower() != "content-length":
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from tests.conftest import (
     operator_lines,
     set_openai_key,
 )
+from tests.integration.scenario_calls import Call, place, reply, request, session
 from tests.strict_openai import strict_validate
 
 
@@ -34,59 +36,6 @@ def dialog_env(function_env: dict[str, dict[str, str]]) -> dict[str, str]:
 @pytest.fixture
 def dialog(dialog_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
     return import_function("dialog", dialog_env, monkeypatch)
-
-
-class Call:
-    def __init__(self, call_id: str, token: str) -> None:
-        self.call_id = call_id
-        self.token = token
-
-
-def place(start_call: Any, fake_vox: Any, **body: Any) -> Call:
-    event = load_event("post_call.json")
-    event["body"] = json.dumps({"to": "+79161234567", **body})
-    result = start_call.handler(event, LambdaContext())
-    assert result["statusCode"] == 202, result["body"]
-    custom = json.loads(fake_vox.requests[-1]["params"]["script_custom_data"])
-    return Call(custom["id"], custom["tok"])
-
-
-def request(
-    module: Any,
-    name: str,
-    call: Call,
-    body: Any = None,
-    *,
-    token: str | None = "call",
-    call_id: str | None = None,
-) -> tuple[int, dict[str, Any]]:
-    event = load_event(name)
-    target = call_id or call.call_id
-    event["path"] = event["path"].replace("0123456789abcdef0123456789abcdef", target)
-    event["requestContext"]["path"] = event["requestContext"]["path"].replace(
-        "0123456789abcdef0123456789abcdef", target
-    )
-    event["pathParameters"] = {"call_id": target}
-    headers = event["headers"]
-    if token is None:
-        headers.pop("Authorization")
-        event["multiValueHeaders"].pop("Authorization")
-    else:
-        value = f"Bearer {call.token if token == 'call' else token}"
-        headers["Authorization"] = value
-        event["multiValueHeaders"]["Authorization"] = [value]
-    if body is not None:
-        event["body"] = body if isinstance(body, str) else json.dumps(body)
-    result = module.handler(event, LambdaContext())
-    return result["statusCode"], json.loads(result["body"])
-
-
-def session(module: Any, call: Call, **kw: Any) -> tuple[int, dict[str, Any]]:
-    return request(module, "get_session.json", call, **kw)
-
-
-def reply(module: Any, call: Call, turn: int, text: str, **kw: Any) -> tuple[int, dict[str, Any]]:
-    return request(module, "post_reply.json", call, {"turn": turn, "text": text}, **kw)
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -409,7 +358,8 @@ def test_token_errors(start_call: Any, dialog: Any, fake_vox: Any, aws: Any) -> 
     assert reply(dialog, call, 1, "x", token=None)[0] == 401
     # a valid token for a call id that was never stored
     ghost = "f" * 32
-    ghost_call = Call(ghost, mint_token(ghost, key, now=2_000_000_000, ttl_s=60))
+    # (minted now: a token expiring beyond the longest possible call is refused as forged)
+    ghost_call = Call(ghost, mint_token(ghost, key, now=int(time.time()), ttl_s=60))
     assert session(dialog, ghost_call)[0] == 404
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import LambdaContext, import_function, load_event, operator_lines
-from tests.integration.test_dialog_api import Call, place, reply, session
+from tests.integration.scenario_calls import Call, place, reply, session
 
 T0 = 1_795_000_000_000
 

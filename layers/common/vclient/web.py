@@ -7,6 +7,7 @@ name the field. Nothing from an exception's internals is echoed back.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -28,12 +29,69 @@ from vclient.observability import logger
 def json_response(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> Response:
+    """A strict JSON body: NaN or Infinity raise here (and reach the last-resort handler)."""
     return Response(
         status_code=status,
         content_type="application/json",
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
         headers=headers,
     )
+
+
+def strict(value: Any) -> Any:
+    """``value`` made encodable as strict JSON in UTF-8, for error bodies that name an input:
+    a lone surrogate becomes its escape text, NaN and Infinity become null."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode()
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {strict(k): strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict(v) for v in value]
+    return value
+
+
+class _NotJson(ValueError):
+    """A number JSON cannot hold: NaN, Infinity, or a float beyond double range."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(text)
+    return value
+
+
+def _lone_surrogate(data: Any, path: str = "") -> str | None:
+    """The dotted path of the first string (or key) holding a lone surrogate, if any."""
+    if isinstance(data, str):
+        try:
+            data.encode()
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if _lone_surrogate(key) is not None:
+                return path or "body"
+            found = _lone_surrogate(value, f"{path}.{key}" if path else key)
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _lone_surrogate(value, f"{path}.{index}" if path else str(index))
+            if found is not None:
+                return found
+    return None
 
 
 def validation_error(errors: Sequence[Any]) -> ApiError:
@@ -64,9 +122,21 @@ def parse_body[Model: BaseModel](body: str | None, model: type[Model]) -> Model:
     For functions that skip Powertools' OpenAPI validation to keep their cold start short.
     """
     try:
-        data = json.loads(body or "")
+        data = json.loads(body or "", parse_constant=_no_constant, parse_float=_finite_float)
+    except _NotJson:
+        raise InvalidJson(
+            "The request body is not valid JSON: NaN and Infinity are not JSON numbers"
+        ) from None
     except (ValueError, TypeError, RecursionError):  # JSONDecodeError is a ValueError
         raise InvalidJson("The request body is not valid JSON") from None
+    # Only a \\u escape (or a string already holding one) makes a lone surrogate: most bodies
+    # skip the walk.
+    if body and ("\\u" in body or _lone_surrogate(body) is not None):
+        field = _lone_surrogate(data)
+        if field is not None:
+            raise ValidationFailed(
+                f"{field}: must be valid Unicode text (it holds a lone surrogate)", field=field
+            )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -83,12 +153,25 @@ def _human(error: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
+INTERNAL_ERROR = {
+    "code": "internal_error",
+    "message": "Something went wrong on our side; the error is logged. Try again later.",
+}
+
+
 def register_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         if exc.status >= 500:
             logger.warning("Request failed", extra={"code": exc.code, "status": exc.status})
-        return json_response(exc.status, exc.body())
+        return json_response(exc.status, strict(exc.body()))
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        # The last resort: the traceback goes to the log, the client gets a fixed body
+        # (never a Lambda error, which API Gateway would turn into a bare 502).
+        logger.exception("Unexpected error", extra={"error": type(exc).__name__})
+        return json_response(500, INTERNAL_ERROR)
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response:
@@ -107,7 +190,7 @@ def precheck(event: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
     content_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
     error: ApiError | None = None
     body = event.get("body") or ""
-    size = len(body.encode()) if isinstance(body, str) else len(body)
+    size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else len(body)
     if size > max_bytes:
         error = PayloadTooLarge(f"The body is over {max_bytes} bytes", limit=max_bytes)
     elif content_type != "application/json":

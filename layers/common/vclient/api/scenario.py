@@ -15,7 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from vclient.errors import ValidationFailed
 from vclient.vocabulary import CallStatus
 
+# Every number at this edge is bounded: DynamoDB numbers hold 38 digits, and the domain far less.
+#: An epoch time in milliseconds (until the year 5138).
 Ms = Annotated[int, Field(ge=0, le=10**14)]
+#: A duration in milliseconds, up to a day.
+Duration = Annotated[int, Field(ge=0, le=86_400_000)]
+#: A turn of ``POST /reply`` (the first is 1).
+ReplyTurn = Annotated[int, Field(ge=1, le=10_000)]
+#: A turn as events report it (0: before the first reply).
+TurnNumber = Annotated[int, Field(ge=0, le=10_000)]
+#: A status code: SIP, HTTP, Voximplant's or a WebSocket close code.
+Code = Annotated[int, Field(ge=-(10**9), le=10**9)]
 
 
 class ReplyRequest(BaseModel):
@@ -23,11 +33,11 @@ class ReplyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    turn: int = Field(ge=1, le=10_000)
+    turn: ReplyTurn
     text: str = Field(max_length=2000)
-    speech_end_at: int | None = Field(default=None, ge=0)
+    speech_end_at: Ms | None = None
     #: When the operator answered (epoch ms): the persona's max_duration counts from here.
-    connected_at: int | None = Field(default=None, ge=0)
+    connected_at: Ms | None = None
     #: Hybrid engine: the model's own rendering of the operator (get_reply's argument); `text` is
     #: the input transcription when there is one.
     operator_said: str | None = Field(default=None, max_length=2000)
@@ -36,7 +46,7 @@ class ReplyRequest(BaseModel):
 
 
 class ReplyResponse(BaseModel):
-    turn: int
+    turn: ReplyTurn
     reply: str
     end_call: bool
     phase: str
@@ -47,13 +57,15 @@ class ReplyResponse(BaseModel):
     realtime_response: dict[str, Any] | None = None
 
 
+#: The highest event number (the item key pads it to 7 digits).
+MAX_SEQ = 1_000_000
 MAX_EVENTS_PER_BATCH = 50  # one DynamoDB transaction holds 100 actions
 
 
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seq: int = Field(ge=1, le=1_000_000)
+    seq: int = Field(ge=1, le=MAX_SEQ)
     t: Ms
 
 
@@ -76,7 +88,7 @@ class Connected(_Event):
 
 class Failed(_Event):
     type: Literal["failed"]
-    code: int
+    code: Code
     reason: str = Field(default="", max_length=500)
 
 
@@ -89,19 +101,19 @@ class Transcript(_Event):
     type: Literal["transcript"]
     who: Literal["operator", "client"]
     text: str = Field(max_length=4000)
-    turn: int | None = Field(default=None, ge=0)
+    turn: TurnNumber | None = None
     cut: bool = False
 
 
 class Turn(_Event):
     type: Literal["turn"]
-    turn: int = Field(ge=0)
+    turn: TurnNumber
     speech_end_at: Ms | None = None
     reply_requested_at: Ms | None = None
     reply_received_at: Ms | None = None
     audio_started_at: Ms | None = None
-    backend_ms: int | None = Field(default=None, ge=0)
-    llm_ms: int | None = Field(default=None, ge=0)
+    backend_ms: Duration | None = None
+    llm_ms: Duration | None = None
     fallback: bool | None = None
     #: What the backend got as the turn's text (the transcription, else operator_said) and the
     #: hybrid model's own rendering: both kept per turn.
@@ -113,20 +125,20 @@ class Deviation(_Event):
     """A spoken response nobody asked for, with no get_reply before it: cut by the scenario."""
 
     type: Literal["deviation"]
-    turn: int | None = Field(default=None, ge=0)
+    turn: TurnNumber | None = None
     text: str = Field(default="", max_length=1000)
     response_id: str = Field(default="", max_length=64)
 
 
 class BargeIn(_Event):
     type: Literal["barge_in"]
-    turn: int | None = Field(default=None, ge=0)
+    turn: TurnNumber | None = None
 
 
 class Error(_Event):
     type: Literal["error"]
     where: str = Field(max_length=64)
-    code: int | str | None = None
+    code: Code | Annotated[str, Field(max_length=64)] | None = None
     message: str = Field(default="", max_length=1000)
 
 
@@ -142,7 +154,7 @@ class Ended(_Event):
         "failed",
     ]
     hangup_by: Literal["operator", "client", "system"]
-    duration_ms: int | None = Field(default=None, ge=0)
+    duration_ms: Duration | None = None
     #: The dialog ending the client reached (success, goodbye, …) when the engine knows it.
     ending: str | None = Field(default=None, max_length=64)
 
@@ -186,20 +198,33 @@ _TYPE_TAGS = frozenset(
 
 
 def parse_events(raw: list[Any]) -> list[Any]:
-    """Validates every event; the first bad one is named (index, seq, type) in a 422."""
+    """Validates every event; the first bad one is named (index, seq, type) in a 422.
+
+    The error names the event by its seq and type only when they are valid ones: an error body
+    never echoes raw input (it may not even be encodable as JSON).
+    """
     events = []
     for index, item in enumerate(raw):
         try:
             events.append(_event_adapter.validate_python(item))
         except ValidationError as exc:
             first = exc.errors()[0]
-            loc = [str(p) for p in first["loc"] if str(p) not in _TYPE_TAGS]
+            loc = [str(p) for p in first["loc"]]
+            if loc and loc[0] in _TYPE_TAGS:  # the union's tag leads; a field may share its name
+                loc = loc[1:]
             field = ".".join(loc) or None
             seq = item.get("seq") if isinstance(item, dict) else None
             kind = item.get("type") if isinstance(item, dict) else None
+            if not (type(seq) is int and 1 <= seq <= MAX_SEQ):
+                seq = None
+            if kind not in _TYPE_TAGS:
+                kind = None
+            message = first["msg"]
+            if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                message = f"type must be one of {', '.join(sorted(_TYPE_TAGS))}"
             raise ValidationFailed(
-                f"events[{index}] ({kind or 'no type'}): "
-                f"{field + ': ' if field else ''}{first['msg']}",
+                f"events[{index}] ({kind or 'no known type'}): "
+                f"{field + ': ' if field else ''}{message}",
                 field=f"events[{index}]" + (f".{field}" if field else ""),
                 seq=seq,
             ) from None

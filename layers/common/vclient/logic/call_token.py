@@ -53,12 +53,15 @@ def verify_token(token: str, call_id: str, key: str, *, now: int) -> int:
     well_formed = (
         expires_text.isascii()
         and expires_text.isdigit()
+        and len(expires_text) <= EXPIRY_MAX_DIGITS
         and signature.isascii()
         and len(signature) == SIGNATURE_CHARS
     )
     if not well_formed:
         raise TokenError("malformed")
     expires = int(expires_text)
+    if expires > now + MAX_TTL_S:
+        raise TokenError("too_long")
     if not hmac.compare_digest(signature, _signature(call_id, expires, key)):
         raise TokenError("wrong_call")
     if expires < now:

@@ -20,6 +20,7 @@ from vclient.errors import Conflict, NotFound
 from vclient.logic.call_token import authorize
 from vclient.observability import logger
 from vclient.settings import EventsSettings
+from vclient.vocabulary import FINAL_STATUSES
 from vclient.web import parse_body
 
 CONNECTED_ENDINGS = frozenset({"end_call", "operator_hangup", "max_duration", "silence"})
@@ -53,7 +54,8 @@ def fold(record: CallRecord, events: list[Any]) -> dict[str, Any]:
                     changes.setdefault("connected_at", _iso(event.t))
         elif event.type == "failed":
             target = FAILED_STATUS.get(event.code, "failed")
-            changes["failure"] = {"source": "call", "code": event.code, "reason": event.reason}
+            if _rank(status) < TERMINAL:  # a failure after the end changes nothing
+                changes["failure"] = {"source": "call", "code": event.code, "reason": event.reason}
         elif event.type == "recording":
             changes["recording_url"] = event.url
         elif event.type == "ended":
@@ -79,7 +81,8 @@ def fold(record: CallRecord, events: list[Any]) -> dict[str, Any]:
     if record.ended_at is not None:
         for key in ("ended_at", "end_reason", "hangup_by", "duration_ms", "ending"):
             changes.pop(key, None)
-    if record.failure is not None:
+    # A final call's outcome never changes: late events are stored and counted, nothing more.
+    if record.failure is not None or record.status in FINAL_STATUSES:
         changes.pop("failure", None)
     return changes
 
