@@ -219,6 +219,8 @@ function postTurn(mark) {
     ev[k] = typeof mark[k] === 'number' ? mark[k] : null;
   }
   for (const k of ['backend_ms', 'llm_ms', 'fallback']) if (mark[k] !== undefined) ev[k] = mark[k];
+  // Contract 2 keeps the turn's texts with it: what the backend got, and the hybrid model's own.
+  if (contractAtLeast(2)) for (const k of ['text', 'operator_said']) if (mark[k]) ev[k] = String(mark[k]).slice(0, 2000);
   postEvent('turn', ev);
 }
 

@@ -253,7 +253,7 @@ function operatorTurn(text, endAt) {
 
 async function askBackend(turnNo, text, endAt) {
   replyBusy = true;
-  const mark = { turn: turnNo, speech_end_at: endAt, reply_requested_at: Date.now(), reply_received_at: null, audio_started_at: null };
+  const mark = { turn: turnNo, speech_end_at: endAt, reply_requested_at: Date.now(), reply_received_at: null, audio_started_at: null, text };
   const body = { turn: turnNo, text };
   if (connectedAt !== null) body.connected_at = connectedAt; // the backend's call clock starts here
   if (endAt) body.speech_end_at = endAt;

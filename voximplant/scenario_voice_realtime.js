@@ -152,7 +152,7 @@ async function askBackend(turnNo, t) {
     postTurn(pendingMark);
     pendingMark = null;
   }
-  const mark = { turn: turnNo, speech_end_at: t.endAt, reply_requested_at: Date.now(), reply_received_at: null, audio_started_at: null };
+  const mark = { turn: turnNo, speech_end_at: t.endAt, reply_requested_at: Date.now(), reply_received_at: null, audio_started_at: null, text: t.text, operator_said: t.said };
   const body = { turn: turnNo, text: t.text };
   if (t.said && contractAtLeast(2)) body.operator_said = t.said; // the model's rendering, stored beside the transcription
   if (connectedAt !== null) body.connected_at = connectedAt; // the backend's call clock starts here

@@ -321,16 +321,14 @@ def _call(args: argparse.Namespace) -> int:
         if args.operator or args.emulator_config:
             print("--operator and --emulator-config are for simulated calls only", file=sys.stderr)
             return EXIT_USAGE
-    elif not args.operator:
-        print("a local call needs --operator FILE (a simulated operator script)", file=sys.stderr)
-        return EXIT_USAGE
     try:
         body: dict[str, Any] = {"to": args.to or SIMULATED_TO, "scenario": args.engine}
         if args.persona:
             body["persona"] = _persona_arg(args.persona)
         if args.api:
             return _run_and_report(args.api.rstrip("/"), args.api_key, body, args, simulated=False)
-        operator = load_operator_file(args.operator)
+        # Without --operator the persona's bundled operator script answers (it greets first).
+        operator = load_operator_file(args.operator) if args.operator else None
         config = _emulator_config(args.emulator_config) if args.emulator_config else None
     except InputError as exc:
         print(str(exc), file=sys.stderr)
@@ -500,7 +498,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     call.add_argument("--engine", choices=ENGINES, required=True)
     call.add_argument("--persona", help="bundled persona id, or a persona YAML/JSON file")
-    call.add_argument("--operator", help="simulated operator script (YAML or JSON), local only")
+    call.add_argument(
+        "--operator",
+        help="simulated operator script (YAML or JSON), local only; default: the persona's own",
+    )
     call.add_argument("--to", help="destination (E.164); required with --api")
     call.add_argument(
         "--emulator-config",

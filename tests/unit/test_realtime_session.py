@@ -52,7 +52,10 @@ def payloads(persona: Persona) -> list[dict[str, Any]]:
             audio_format="pcmu",
             speed=1.1,
             max_output_tokens=300,
+            reasoning_effort="low",
+            noise_reduction="near_field",
         ),
+        hybrid_session_update(persona, model=MODEL, transcription_model=TRANSCRIBE, mode="direct"),
         pure_session_update(persona, model=MODEL),
         pure_session_update(
             persona,
@@ -74,7 +77,7 @@ def test_every_session_update_passes_the_strict_sdk_walk(persona_id: str) -> Non
         assert isinstance(event.session, RealtimeSessionCreateRequest)
         assert event.session.type == "realtime"
         assert event.session.output_modalities == ["audio"]
-        assert event.session.tool_choice == "auto"
+        assert event.session.tool_choice in {"required", "none", "auto"}
         # And it is plain JSON (what the WebSocket carries)
         assert json.loads(json.dumps(payload)) == payload
 
@@ -83,13 +86,15 @@ def test_hybrid_session_shape() -> None:
     # Given the car buyer persona (realtime voice: cedar)
     persona = load_bundled("car_buyer")
     session = hybrid_session_update(persona, model=MODEL, transcription_model=TRANSCRIBE)["session"]
-    # Then audio in is 24 kHz PCM by default, transcribed in Russian, with server VAD
+    # Then no audio format is forced (Voximplant's connector converts media), input is
+    # transcribed in Russian, with server VAD
     audio_in = session["audio"]["input"]
-    assert audio_in["format"] == {"type": "audio/pcm", "rate": 24000}
+    assert "format" not in audio_in and "format" not in session["audio"]["output"]
     assert audio_in["transcription"] == {"model": TRANSCRIBE, "language": "ru"}
     assert audio_in["turn_detection"]["type"] == "server_vad"
     assert session["audio"]["output"]["voice"] == "cedar"
     # And the only tool is get_reply(operator_said), which the model must call and then read out
+    assert session["tool_choice"] == "required"
     (tool,) = session["tools"]
     assert tool["name"] == "get_reply"
     assert tool["parameters"]["required"] == ["operator_said"]
@@ -213,3 +218,28 @@ def test_pure_instructions_have_no_doubled_punctuation(persona_id: str) -> None:
     text = pure_instructions(load_bundled(persona_id))
     for doubled in ("..", ".:", ";.", ":."):
         assert doubled not in text.replace("...", "…")
+
+
+def test_direct_hybrid_mode_has_no_tool_and_no_automatic_response() -> None:
+    # Given the direct hybrid mode (SSM realtime/hybrid_mode = direct)
+    persona = load_bundled("car_buyer")
+    session = hybrid_session_update(
+        persona, model=MODEL, transcription_model=TRANSCRIBE, mode="direct"
+    )["session"]
+    # Then the scenario asks the backend itself: no tool, no server-VAD response
+    assert session["tools"] == [] and session["tool_choice"] == "none"
+    assert session["audio"]["input"]["turn_detection"]["create_response"] is False
+    assert session["audio"]["input"]["transcription"]["model"] == TRANSCRIBE
+    assert "get_reply" not in session["instructions"]
+
+
+def test_reasoning_effort_goes_on_the_session_and_minimal_on_a_say_exactly_line() -> None:
+    persona = load_bundled("car_buyer")
+    session = hybrid_session_update(
+        persona, model=MODEL, transcription_model=TRANSCRIBE, reasoning_effort="low"
+    )["session"]
+    assert session["reasoning"] == {"effort": "low"}
+    line = say_exactly_response("Да.", reasoning_effort="minimal")
+    assert line["response"]["reasoning"] == {"effort": "minimal"}
+    strict_validate(line, ResponseCreateEvent)
+    assert "reasoning" not in say_exactly_response("Да.")["response"]

@@ -53,6 +53,8 @@ for (const [mode, expectSaid] of [['empty', () => undefined], ['paraphrase', (t)
     const evs = assertClean(report, be);
     assert.deepEqual(turnsOf(be), ALIGNED);
     assert.deepEqual(be.replyRequests.map((r) => r.operator_said), OPERATOR.map(expectSaid));
+    // Both texts stay with the turn's event (contract 2).
+    assert.deepEqual(ofType(evs, 'turn').map((t) => [t.text, t.operator_said]), OPERATOR.map((o) => [o, expectSaid(o)]));
     assert.deepEqual(said(evs, 'operator').map((l) => [l.turn, l.text]), ALIGNED);
     assert.equal(ended(evs).reason, 'end_call');
   });

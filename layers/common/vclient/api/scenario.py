@@ -38,6 +38,11 @@ class ReplyRequest(BaseModel):
     speech_end_at: Ms | None = None
     #: When the operator answered (epoch ms): the persona's max_duration counts from here.
     connected_at: Ms | None = None
+    #: Hybrid engine: the model's own rendering of the operator (get_reply's argument); `text` is
+    #: the input transcription when there is one.
+    operator_said: str | None = Field(default=None, max_length=2000)
+    #: The operator cut the client's line this turn answers (a cut opening is asked again).
+    client_cut: bool = False
 
 
 class ReplyResponse(BaseModel):
@@ -110,6 +115,19 @@ class Turn(_Event):
     backend_ms: Duration | None = None
     llm_ms: Duration | None = None
     fallback: bool | None = None
+    #: What the backend got as the turn's text (the transcription, else operator_said) and the
+    #: hybrid model's own rendering: both kept per turn.
+    text: str | None = Field(default=None, max_length=2000)
+    operator_said: str | None = Field(default=None, max_length=2000)
+
+
+class Deviation(_Event):
+    """A spoken response nobody asked for, with no get_reply before it: cut by the scenario."""
+
+    type: Literal["deviation"]
+    turn: TurnNumber | None = None
+    text: str = Field(default="", max_length=1000)
+    response_id: str = Field(default="", max_length=64)
 
 
 class BargeIn(_Event):
@@ -151,6 +169,7 @@ Event = Annotated[
     | Transcript
     | Turn
     | BargeIn
+    | Deviation
     | Error
     | Ended,
     Field(discriminator="type"),

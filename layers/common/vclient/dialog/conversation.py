@@ -305,9 +305,20 @@ class Conversation:
         )
 
     def turn(
-        self, state: DialogState, operator_text: str, now_ms: int, responder: Responder
+        self,
+        state: DialogState,
+        operator_text: str,
+        now_ms: int,
+        responder: Responder,
+        *,
+        client_cut: bool = False,
     ) -> TurnResult:
-        """Process one operator utterance (empty text = silence). Never mutates ``state``."""
+        """Process one operator utterance (empty text = silence). Never mutates ``state``.
+
+        ``client_cut``: the operator cut the client's last line. When that line was the opening
+        (no operator turn yet: a greeting over it), the operator never heard the question, so the
+        client asks it again, without a responder, and the dialog stays at its start.
+        """
         p = self.persona
         if state.ended:
             kind = state.ending or "goodbye"
@@ -333,6 +344,10 @@ class Conversation:
             return TurnResult(state=s, reply=reply, end_call=False, phase=s.phase_id, ending=None)
 
         s.reprompts = 0
+        if client_cut and s.turn == 0:
+            reply = self._cap(p.opening)
+            self._remember(s, text, reply)
+            return TurnResult(state=s, reply=reply, end_call=False, phase=s.phase_id, ending=None)
         s.turn += 1
         s.phase_turns += 1
         plan = self.plan(s)

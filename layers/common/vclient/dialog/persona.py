@@ -221,6 +221,8 @@ class Persona(_Strict):
     goal: Text
     initial_mood: Mood = "calm"
     opening: Line
+    #: Who speaks first; None follows the deployment (SSM calls/speaks_first, default operator).
+    speaks_first: Literal["operator", "client"] | None = None
     fillers: list[Line] = Field(
         min_length=1,
         description="Short acknowledgements ('Понятно.') used between questions "

@@ -2,9 +2,11 @@
 
 Two modes:
 
-- hybrid: the Realtime model is only the voice. After every operator utterance it calls the
-  ``get_reply`` tool; the backend (``Conversation``) returns the line, and the model says it word
-  for word. ``say_exactly_response`` voices a backend line directly (the opening, the ending).
+- hybrid: the Realtime model is only the voice. In the ``tool`` mode it calls the ``get_reply``
+  tool after every operator utterance (``tool_choice: "required"``); the backend
+  (``Conversation``) returns the line, and the model says it word for word. In the ``direct`` mode
+  there is no tool and no automatic response: the scenario posts each transcription itself.
+  ``say_exactly_response`` voices a backend line directly (the opening, every reply, the ending).
 - pure: the model plays the persona itself from compiled instructions and calls ``end_call`` to
   finish.
 
@@ -24,6 +26,9 @@ END_CALL_TOOL = "end_call"
 END_CALL_REASONS = ("success", "goodbye", "hang_up", "max_turns")
 
 AudioFormat = Literal["pcm", "pcmu", "pcma"]
+HybridMode = Literal["tool", "direct"]
+ReasoningEffort = Literal["minimal", "low", "medium", "high", "xhigh"]
+NoiseReduction = Literal["near_field", "far_field"]
 
 
 def realtime_voice(persona: Persona, override: str | None = None) -> str:
@@ -134,17 +139,20 @@ def _audio(
     voice: str | None,
     transcription_model: str | None,
     vad: dict[str, Any] | None,
-    fmt: AudioFormat,
+    fmt: AudioFormat | None,
     speed: float | None,
+    noise_reduction: NoiseReduction | None,
 ) -> dict[str, Any]:
-    audio_in: dict[str, Any] = {"format": audio_format_config(fmt)}
+    # No format by default: Voximplant's examples set none and its connector converts media.
+    audio_in: dict[str, Any] = {"format": audio_format_config(fmt)} if fmt else {}
     if transcription_model:
         audio_in["transcription"] = {"model": transcription_model, "language": persona.lang}
+    if noise_reduction:
+        audio_in["noise_reduction"] = {"type": noise_reduction}
     audio_in["turn_detection"] = vad if vad is not None else server_vad()
-    audio_out: dict[str, Any] = {
-        "format": audio_format_config(fmt),
-        "voice": realtime_voice(persona, voice),
-    }
+    audio_out: dict[str, Any] = {"voice": realtime_voice(persona, voice)}
+    if fmt:
+        audio_out = {"format": audio_format_config(fmt), **audio_out}
     if speed is not None:
         if not 0.25 <= speed <= 1.5:
             raise ValueError("speed must be 0.25..1.5")
@@ -158,7 +166,9 @@ def _session_update(
     instructions: str,
     audio: dict[str, Any],
     tools: list[dict[str, Any]],
+    tool_choice: str,
     max_output_tokens: int | None,
+    reasoning_effort: ReasoningEffort | None,
 ) -> dict[str, Any]:
     session: dict[str, Any] = {
         "type": "realtime",
@@ -167,11 +177,26 @@ def _session_update(
         "output_modalities": ["audio"],
         "audio": audio,
         "tools": tools,
-        "tool_choice": "auto",
+        "tool_choice": tool_choice,
     }
+    if reasoning_effort is not None:
+        session["reasoning"] = {"effort": reasoning_effort}
     if max_output_tokens is not None:
         session["max_output_tokens"] = max_output_tokens
     return {"type": "session.update", "session": session}
+
+
+def direct_instructions(persona: Persona) -> str:
+    """Instructions for the direct hybrid mode: no tool, only say the lines it is given."""
+    return "\n".join(
+        [
+            f"You are the voice of {persona.name}, a customer on a phone call with a company's "
+            f"operator. Speak {language_name(persona)} only.",
+            "You do not decide what to say: you are told each line. Say it word for word, in a "
+            "natural voice, and nothing else. Never answer the operator by yourself.",
+            f"Manner of speaking: {persona.description}",
+        ]
+    )
 
 
 def hybrid_instructions(persona: Persona) -> str:
@@ -261,17 +286,29 @@ def hybrid_session_update(
     *,
     model: str,
     transcription_model: str,
+    mode: HybridMode = "tool",
     voice: str | None = None,
     vad: dict[str, Any] | None = None,
-    audio_format: AudioFormat = "pcm",
+    audio_format: AudioFormat | None = None,
     speed: float | None = None,
     max_output_tokens: int | None = None,
+    reasoning_effort: ReasoningEffort | None = None,
+    noise_reduction: NoiseReduction | None = None,
 ) -> dict[str, Any]:
-    """``session.update`` for the hybrid mode (voice only, backend decides every line)."""
+    """``session.update`` for the hybrid mode (voice only, backend decides every line).
+
+    ``tool``: the model must call ``get_reply`` (``tool_choice: "required"``; the say-exactly
+    responses override it with ``"none"``). ``direct``: no tool and no automatic response
+    (``create_response: false``); the scenario asks the backend on each transcription.
+    """
+    direct = mode == "direct"
+    if direct:
+        vad = {**(vad if vad is not None else server_vad()), "create_response": False}
     return _persona_session_update(
         persona,
-        hybrid_instructions(persona),
-        [get_reply_tool()],
+        direct_instructions(persona) if direct else hybrid_instructions(persona),
+        [] if direct else [get_reply_tool()],
+        tool_choice="none" if direct else "required",
         model=model,
         transcription_model=transcription_model,
         voice=voice,
@@ -279,6 +316,8 @@ def hybrid_session_update(
         audio_format=audio_format,
         speed=speed,
         max_output_tokens=max_output_tokens,
+        reasoning_effort=reasoning_effort,
+        noise_reduction=noise_reduction,
     )
 
 
@@ -289,15 +328,18 @@ def pure_session_update(
     transcription_model: str | None = None,
     voice: str | None = None,
     vad: dict[str, Any] | None = None,
-    audio_format: AudioFormat = "pcm",
+    audio_format: AudioFormat | None = None,
     speed: float | None = None,
     max_output_tokens: int | None = None,
+    reasoning_effort: ReasoningEffort | None = None,
+    noise_reduction: NoiseReduction | None = None,
 ) -> dict[str, Any]:
     """``session.update`` for the pure mode (the model plays the persona, ends with end_call)."""
     return _persona_session_update(
         persona,
         pure_instructions(persona),
         [end_call_tool()],
+        tool_choice="auto",
         model=model,
         transcription_model=transcription_model,
         voice=voice,
@@ -305,6 +347,8 @@ def pure_session_update(
         audio_format=audio_format,
         speed=speed,
         max_output_tokens=max_output_tokens,
+        reasoning_effort=reasoning_effort,
+        noise_reduction=noise_reduction,
     )
 
 
@@ -313,13 +357,16 @@ def _persona_session_update(
     instructions: str,
     tools: list[dict[str, Any]],
     *,
+    tool_choice: str,
     model: str,
     transcription_model: str | None,
     voice: str | None,
     vad: dict[str, Any] | None,
-    audio_format: AudioFormat,
+    audio_format: AudioFormat | None,
     speed: float | None,
     max_output_tokens: int | None,
+    reasoning_effort: ReasoningEffort | None,
+    noise_reduction: NoiseReduction | None,
 ) -> dict[str, Any]:
     audio = _audio(
         persona,
@@ -328,32 +375,40 @@ def _persona_session_update(
         vad=vad,
         fmt=audio_format,
         speed=speed,
+        noise_reduction=noise_reduction,
     )
     return _session_update(
         model=model,
         instructions=instructions,
         audio=audio,
         tools=tools,
+        tool_choice=tool_choice,
         max_output_tokens=max_output_tokens,
+        reasoning_effort=reasoning_effort,
     )
 
 
-def say_exactly_response(text: str) -> dict[str, Any]:
-    """``response.create`` that voices a backend line (no tools, audio out)."""
+def say_exactly_response(
+    text: str, *, reasoning_effort: ReasoningEffort | None = None
+) -> dict[str, Any]:
+    """``response.create`` that voices a backend line (no tools, audio out).
+
+    ``reasoning_effort`` (``minimal`` for a line said as given) goes only to reasoning models.
+    """
     line = " ".join(text.split())
     if not line:
         raise ValueError("nothing to say")
-    return {
-        "type": "response.create",
-        "response": {
-            "instructions": (
-                "Voice the following line word for word, in its language, adding nothing. "
-                f"Say exactly: {line}"
-            ),
-            "tool_choice": "none",
-            "output_modalities": ["audio"],
-        },
+    response: dict[str, Any] = {
+        "instructions": (
+            "Voice the following line word for word, in its language, adding nothing. "
+            f"Say exactly: {line}"
+        ),
+        "tool_choice": "none",
+        "output_modalities": ["audio"],
     }
+    if reasoning_effort is not None:
+        response["reasoning"] = {"effort": reasoning_effort}
+    return {"type": "response.create", "response": response}
 
 
 def function_call_output(call_id: str, output: str) -> dict[str, Any]:

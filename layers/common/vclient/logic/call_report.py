@@ -102,9 +102,15 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
             "backend_ms": e.get("backend_ms"),
             "llm_ms": e.get("llm_ms"),
             "fallback": e.get("fallback"),
+            **{k: e[k] for k in ("text", "operator_said") if e.get(k) is not None},
         }
         for e in events
         if e["type"] == "turn"
+    ]
+    deviations = [
+        {k: e.get(k) for k in ("t", "turn", "text", "response_id")}
+        for e in events
+        if e["type"] == "deviation"
     ]
     v2v = [t["voice_to_voice_ms"] for t in turns if t["voice_to_voice_ms"] is not None]
     backend = [t["backend_ms"] for t in turns if t["backend_ms"] is not None]
@@ -123,6 +129,12 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         "call_id": record.call_id,
         "status": record.status,
         "engine": record.engine,
+        # The hybrid mode that ran (the session's snapshot of SSM realtime/hybrid_mode).
+        "hybrid_mode": (
+            (dialog or {}).get("config", {}).get("hybrid_mode", "tool")
+            if record.engine == "realtime" and dialog
+            else None
+        ),
         "persona": {
             "id": record.persona,
             "name": persona.name if persona else None,
@@ -145,6 +157,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         "voximplant": {"call_session_history_id": record.vox_call_session_history_id},
         "transcript": transcript,
         "turns": turns,
+        "deviations": deviations,
         "errors": [
             {k: e.get(k) for k in ("t", "where", "code", "message")}
             for e in events
@@ -171,6 +184,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
             "llm_ms": {"p50": percentile(llm, 0.5)},
             "fallbacks": sum(1 for t in turns if t["fallback"]),
             "barge_ins": sum(1 for e in events if e["type"] == "barge_in"),
+            "deviations": len(deviations),
             "topics": topics,
             "ending": ending,
         },

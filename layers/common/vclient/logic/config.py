@@ -13,15 +13,25 @@ They are snapshotted into the call's dialog item, so a warm turn never reads SSM
     <prefix>/dialog/asr_profile         ASRProfileList path for the dialog engine
     <prefix>/dialog/tts_voice           VoiceList path (a persona's voice.tts wins)
     <prefix>/dialog/silence_timeout_s   operator silence before a reprompt
+    <prefix>/calls/speaks_first         operator | client: who speaks first (a persona may choose)
+    <prefix>/calls/greeting_wait_s      how long the client waits for the operator's greeting
+    <prefix>/realtime/hybrid_mode       tool | direct: how the hybrid engine gets each reply
+    <prefix>/realtime/vad_type          server_vad | semantic_vad
+    <prefix>/realtime/vad_silence_ms    server_vad silence that ends an utterance
+    <prefix>/realtime/noise_reduction   near_field | far_field | off
+    <prefix>/realtime/reasoning_effort  minimal | low | medium | high | xhigh | default (not sent)
+    <prefix>/realtime/audio_format      none (the connector's own) | pcm | pcmu | pcma
+    <prefix>/realtime/trace             true: the Realtime client uploads a trace of every message
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from vclient.dialog.realtime import semantic_vad, server_vad
 from vclient.errors import ConfigurationError
 
 KeyMode = Literal["ephemeral", "voximplant_secret"]
@@ -39,6 +49,15 @@ PARAMETERS = {
     "dialog/asr_profile": "asr_profile",
     "dialog/tts_voice": "tts_voice",
     "dialog/silence_timeout_s": "silence_timeout_s",
+    "calls/speaks_first": "speaks_first",
+    "calls/greeting_wait_s": "greeting_wait_s",
+    "realtime/hybrid_mode": "hybrid_mode",
+    "realtime/vad_type": "vad_type",
+    "realtime/vad_silence_ms": "vad_silence_ms",
+    "realtime/noise_reduction": "noise_reduction",
+    "realtime/reasoning_effort": "realtime_reasoning_effort",
+    "realtime/audio_format": "audio_format",
+    "realtime/trace": "realtime_trace",
 }
 
 
@@ -58,6 +77,39 @@ class CallConfig(BaseModel):
     asr_profile: str = Field(default="Google.ru_RU", pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")
     tts_voice: str = Field(default="TBank.ru_RU_Dima", pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")
     silence_timeout_s: int = Field(default=8, ge=2, le=60)
+    #: People answering a call greet first: by default the client waits for the greeting.
+    speaks_first: Literal["operator", "client"] = "operator"
+    greeting_wait_s: int = Field(default=2, ge=0, le=10)
+    hybrid_mode: Literal["tool", "direct"] = "tool"
+    vad_type: Literal["server_vad", "semantic_vad"] = "server_vad"
+    # Phone audio: 500 ms splits sentences at short pauses; measure on real calls.
+    vad_silence_ms: int = Field(default=700, ge=200, le=2000)
+    noise_reduction: Literal["near_field", "far_field", "off"] = "near_field"
+    realtime_reasoning_effort: Literal["minimal", "low", "medium", "high", "xhigh", "default"] = (
+        "low"
+    )
+    #: "none": no audio.*.format is sent (Voximplant's examples set none; its connector converts).
+    audio_format: Literal["none", "pcm", "pcmu", "pcma"] = "none"
+    realtime_trace: bool = False
+
+    def realtime_options(self) -> dict[str, Any]:
+        """The Realtime session settings, as keyword arguments of the session builders."""
+        vad = (
+            semantic_vad()
+            if self.vad_type == "semantic_vad"
+            else server_vad(silence_duration_ms=self.vad_silence_ms)
+        )
+        effort = self.realtime_reasoning_effort
+        return {
+            "vad": vad,
+            "noise_reduction": None if self.noise_reduction == "off" else self.noise_reduction,
+            "reasoning_effort": None if effort == "default" else effort,
+            "audio_format": None if self.audio_format == "none" else self.audio_format,
+        }
+
+    def say_effort(self) -> Literal["minimal"] | None:
+        """A line said as given needs the least reasoning (nothing is sent to other models)."""
+        return None if self.realtime_reasoning_effort == "default" else "minimal"
 
 
 def parse_call_config(raw: Mapping[str, str]) -> CallConfig:

@@ -152,7 +152,7 @@ class AnswerTurn:
             # clock starts when the operator answered.
             state = state.model_copy(update={"started_at_ms": request.connected_at})
         responder = self.responders.get(config)
-        result = engine.turn(state, request.text, now, responder)
+        result = engine.turn(state, request.text, now, responder, client_cut=request.client_cut)
         answer = ReplyResponse(
             turn=request.turn,
             reply=result.reply,
@@ -163,7 +163,9 @@ class AnswerTurn:
             llm_ms=result.llm_ms,
             fallback=result.fallback,
             realtime_response=(
-                say_exactly_response(result.reply) if item["engine"] == "realtime" else None
+                say_exactly_response(result.reply, reasoning_effort=config.say_effort())
+                if item["engine"] == "realtime"
+                else None
             ),
         )
         answer.backend_ms = int((time.perf_counter() - started) * 1000)

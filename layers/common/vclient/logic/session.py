@@ -33,6 +33,8 @@ DEFAULT_APOLOGY = "Извините, у меня проблемы со связ�
 REPLY_TIMEOUT_S = 6
 ANSWER_TIMEOUT_S = 60
 EPHEMERAL_TTL_S = 300
+#: The scenario contract's version (docs/scenario-contract.md): what the scenarios may send.
+CONTRACT_VERSION = 2
 
 
 class OpenAINotConfigured(ApiError):
@@ -101,6 +103,8 @@ class ServeSession:
                 parameter="max_call_duration_s",
             ) from None
         payload: dict[str, Any] = {
+            # 2: the reply takes operator_said and client_cut, the events take deviation.
+            "contract": CONTRACT_VERSION,
             "call_id": call_id,
             "engine": record.engine,
             "to": record.to,
@@ -113,7 +117,9 @@ class ServeSession:
                 "max_reprompts": persona.ending.max_reprompts,
                 "reply_timeout_s": REPLY_TIMEOUT_S,
                 "answer_timeout_s": ANSWER_TIMEOUT_S,
+                "greeting_wait_s": config.greeting_wait_s,
             },
+            "speaks_first": persona.speaks_first or config.speaks_first,
             "apology_line": DEFAULT_APOLOGY,
             # Voximplant TTS voice for lines the platform speaks itself (the apology in every
             # engine; every line in the dialog engine).
@@ -139,22 +145,27 @@ class ServeSession:
     def _realtime(
         self, engine: str, persona: Persona, config: CallConfig, first_line: str
     ) -> dict[str, Any]:
+        options = config.realtime_options()
+        effort = config.say_effort()
         if engine == "realtime":
             update = hybrid_session_update(
                 persona,
                 model=config.realtime_model,
                 transcription_model=config.transcription_model,
+                mode=config.hybrid_mode,
+                **options,
             )
-            first = say_exactly_response(first_line)
+            first = say_exactly_response(first_line, reasoning_effort=effort)
         else:
             update = pure_session_update(
                 persona,
                 model=config.realtime_model,
                 transcription_model=config.transcription_model,
+                **options,
             )
-            # The model speaks first, with the persona's opening: the same first line as the
+            # The client's first words are the persona's opening: the same first line as the
             # other engines, so the comparison starts level.
-            first = say_exactly_response(persona.opening)
+            first = say_exactly_response(persona.opening, reasoning_effort=effort)
             silence = persona.ending.silence_line or persona.ending.close_line
         out: dict[str, Any] = {
             "model": config.realtime_model,
@@ -162,10 +173,14 @@ class ServeSession:
             "session_update": update,
             "first_response": first,
         }
+        if engine == "realtime":
+            out["hybrid_mode"] = config.hybrid_mode
+        if config.realtime_trace:
+            out["trace"] = True
         if engine == "realtime_pure":
             # What the client says when the operator stays silent past the reprompts (the
             # backend ends silent calls itself in the other engines).
-            out["silence_response"] = say_exactly_response(silence)
+            out["silence_response"] = say_exactly_response(silence, reasoning_effort=effort)
         if config.key_mode == "voximplant_secret":
             out["secret_name"] = "OPENAI_API_KEY"
             return out
