@@ -7,7 +7,6 @@ parameter prefix, secret ARNs) and tunables, never secret values. Logic receives
 and never reads ``os.environ`` itself.
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Self
@@ -16,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class EnvSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Every function's model is defined here; only the one a function builds is ever compiled.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Self:

@@ -39,7 +39,6 @@ so a warm turn never reads SSM. The seed's environment names (``VOX_DIALOG_RULE_
 override single fields of the engine routes; see ``ENV_OVERRIDES`` and docs/configuration.md.
 """
 
-from __future__ import annotations
 
 import json
 import re
@@ -112,7 +111,7 @@ def parameter_name(field: str) -> str:
 class EngineRoute(BaseModel):
     """One engine's Voximplant rule. ``rule_id`` wins over ``rule_name`` when both are set."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule_id: int | None = Field(default=None, gt=0)
     rule_name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -121,7 +120,7 @@ class EngineRoute(BaseModel):
     scenario_name: str = Field(min_length=1, max_length=29)  # Voximplant: under 30 chars
 
     @model_validator(mode="after")
-    def _rule_is_addressable(self) -> EngineRoute:
+    def _rule_is_addressable(self) -> "EngineRoute":
         if self.rule_id is None and not self.rule_name:
             raise ValueError("set rule_id, or rule_name with application_name")
         if self.rule_id is None and not (self.application_name or self.application_id):
@@ -137,7 +136,7 @@ class EngineRoute(BaseModel):
 class Routing(BaseModel):
     """Which rule runs each engine, and the dialing policy: what ``POST /call`` needs."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     engines: dict[Engine, EngineRoute] = {}
     default_engine: Engine = "dialog"
@@ -167,7 +166,7 @@ class Routing(BaseModel):
 class CallConfig(BaseModel):
     """What one call runs with; snapshotted into its dialog item (the stored shape: keep it)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     default_persona: str = Field(default="car_buyer", min_length=1, max_length=64)
     text_model: str = Field(default="gpt-5.4-mini", min_length=1, max_length=100)
@@ -223,7 +222,7 @@ class CallConfig(BaseModel):
 class Config(BaseModel):
     """The whole prefix, typed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     routing: Routing
     call: CallConfig
