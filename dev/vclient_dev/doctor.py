@@ -34,6 +34,8 @@ from vclient.dal.voximplant import (
     VoximplantError,
     parse_credentials,
 )
+from vclient.logic.config import Config, engine_parameter, parameter_name
+from vclient.vocabulary import ENGINES
 from vclient_dev.vox_setup import (
     OPENAI_SECRET_NAME,
     Application,
@@ -44,7 +46,6 @@ from vclient_dev.vox_setup import (
     source_hash,
 )
 
-ENGINES = ("dialog", "realtime", "realtime_pure")
 OK, FAIL, NOTE = "✓", "✗", "·"
 DEFAULT_VOX_API = "https://api.voximplant.com/platform_api"
 DEFAULT_OPENAI_API = "https://api.openai.com/v1"
@@ -85,6 +86,9 @@ class Doctor:
         self.rules_map = rules_map
         self.say = say
         self.checks: list[Check] = []
+        #: What ssm_checks parsed: each engine route that is valid, and the rest of the prefix.
+        self.routes: dict[str, dict[str, Any]] = {}
+        self.config: Config | None = None
 
     def add(self, mark: str, what: str, fix: str = "") -> None:
         check = Check(mark, what, fix)
@@ -104,8 +108,8 @@ class Doctor:
         raw = self.ssm_checks()
         vox_key = self.secret_checks()
         if raw is not None:
-            self.voximplant_checks(raw, vox_key)
-            self.openai_checks(raw)
+            self.voximplant_checks(vox_key)
+            self.openai_checks()
         self.api_check()
         return not self.failed
 
@@ -113,8 +117,7 @@ class Doctor:
 
     def ssm_checks(self) -> dict[str, str] | None:
         from vclient.errors import ConfigurationError
-        from vclient.logic.config import parse_call_config
-        from vclient.logic.routing import parse_routing
+        from vclient.logic.config import parse_config, parse_engine_route
 
         try:
             raw = read_parameters(self.t.ssm, self.t.prefix)
@@ -128,8 +131,11 @@ class Doctor:
                 "deploy the stack (sam deploy) or check --prefix/--region",
             )
             return None
+        # Each engine's parameter on its own, so one broken route does not hide the others.
+        engine_names = set()
         for engine in ENGINES:
-            name = f"engines/{engine}"
+            name = engine_parameter(engine)
+            engine_names.add(name)
             if name not in raw:
                 self.add(
                     FAIL,
@@ -138,7 +144,7 @@ class Doctor:
                 )
                 continue
             try:
-                route = parse_routing({name: raw[name]}, {}).engines[engine]  # type: ignore[index]
+                route = parse_engine_route(engine, raw[name])
             except ConfigurationError as exc:
                 self.add(
                     FAIL,
@@ -147,42 +153,40 @@ class Doctor:
                     + self.put_hint(name, '\'{"rule_id":N,"scenario_name":"…"}\''),
                 )
                 continue
+            self.routes[engine] = route.model_dump(exclude_none=True)
             self.add(OK, f"{self.t.prefix}/{name} → rule {route.label}")
-        others = {k: v for k, v in raw.items() if not k.startswith("engines/")}
         try:
-            routing = parse_routing(others, {})
+            config = parse_config({k: v for k, v in raw.items() if k not in engine_names})
         except ConfigurationError as exc:
             parameter = getattr(exc, "details", {}).get("parameter", "")
             self.add(FAIL, f"{self.t.prefix}/{parameter}: {exc}", "fix that parameter")
-        else:
-            self.add(OK, f"default_engine {routing.default_engine}")
-            if routing.default_caller_id:
-                self.add(OK, f"default_caller_id {routing.default_caller_id}")
-            else:
-                self.add(
-                    FAIL,
-                    f"{self.t.prefix}/default_caller_id is not set",
-                    "redeploy with DefaultCallerId=+<your rented number> (sam deploy --guided), "
-                    "or " + self.put_hint("default_caller_id", "+<your rented number>"),
-                )
-            if routing.allowed_prefixes:
-                self.add(OK, f"allowed_prefixes {','.join(routing.allowed_prefixes)}")
-            else:
-                self.add(
-                    FAIL,
-                    f"{self.t.prefix}/allowed_prefixes is empty: nothing can be dialed",
-                    self.put_hint("allowed_prefixes", "+7 --type StringList"),
-                )
-        try:
-            config = parse_call_config(raw)
-        except ConfigurationError as exc:
-            self.add(FAIL, f"{exc}", "fix that parameter")
+            return raw
+        self.config = config
+        routing = config.routing
+        self.add(OK, f"default_engine {routing.default_engine}")
+        if routing.default_caller_id:
+            self.add(OK, f"default_caller_id {routing.default_caller_id}")
         else:
             self.add(
-                OK,
-                f"models: text {config.text_model}, realtime {config.realtime_model}; "
-                f"key_mode {config.key_mode}",
+                FAIL,
+                f"{self.t.prefix}/{parameter_name('default_caller_id')} is not set",
+                f"redeploy with DefaultCallerId=+<your rented number> (sam deploy --guided), "
+                f"or {self.put_hint(parameter_name('default_caller_id'), '+<your rented number>')}",
             )
+        if routing.allowed_prefixes:
+            self.add(OK, f"allowed_prefixes {','.join(routing.allowed_prefixes)}")
+        else:
+            self.add(
+                FAIL,
+                f"{self.t.prefix}/{parameter_name('allowed_prefixes')} is empty: "
+                "nothing can be dialed",
+                self.put_hint(parameter_name("allowed_prefixes"), "+7 --type StringList"),
+            )
+        self.add(
+            OK,
+            f"models: text {config.call.text_model}, realtime {config.call.realtime_model}; "
+            f"key_mode {config.call.key_mode}",
+        )
         return raw
 
     # -- secrets ------------------------------------------------------------------------------
@@ -238,15 +242,12 @@ class Doctor:
 
     # -- Voximplant ---------------------------------------------------------------------------
 
-    def voximplant_checks(self, raw: dict[str, str], vox_key: Any) -> None:
-        from vclient.errors import ConfigurationError
-        from vclient.logic.config import parse_call_config
-
+    def voximplant_checks(self, vox_key: Any) -> None:
         if vox_key is None:
             self.add(NOTE, "Voximplant not checked: no usable credentials")
             return
         client = VoximplantClient(vox_key, base_url=self.t.vox_api_url, deadline_s=15)
-        routes = self.engine_routes(raw)
+        routes = self.routes
         app_name = next(
             (r.get("application_name") for r in routes.values() if r.get("application_name")),
             None,
@@ -280,26 +281,12 @@ class Doctor:
             for engine in ENGINES:
                 if engine in routes:
                     self.rule_check(client, engine, routes[engine], rules)
-            self.caller_id_check(client, raw.get("default_caller_id", "").strip())
-            try:
-                key_mode = parse_call_config(raw).key_mode
-            except ConfigurationError:
-                key_mode = None
-            if key_mode == "voximplant_secret":
+            if self.config is not None:
+                self.caller_id_check(client, self.config.routing.default_caller_id or "")
+            if self.config is not None and self.config.call.key_mode == "voximplant_secret":
                 self.app_secret_check(client, app)
         except VoximplantError as exc:
             self.add(FAIL, f"Voximplant at {self.t.vox_api_url}: {exc}", "retry; check the role")
-
-    def engine_routes(self, raw: dict[str, str]) -> dict[str, dict[str, Any]]:
-        routes = {}
-        for engine in ENGINES:
-            try:
-                value = json.loads(raw.get(f"engines/{engine}", ""))
-            except ValueError:
-                continue
-            if isinstance(value, dict):
-                routes[engine] = value
-        return routes
 
     def application(
         self, client: VoximplantClient, routes: dict[str, dict[str, Any]], name: str
@@ -379,7 +366,7 @@ class Doctor:
         if not route.get("rule_id"):
             self.add(
                 NOTE,
-                f"engines/{engine} names its rule; StartScenarios documents rule_id "
+                f"{engine_parameter(engine)} names its rule; StartScenarios documents rule_id "
                 f"({setup_fix} stores it)",
             )
 
@@ -431,10 +418,7 @@ class Doctor:
 
     # -- OpenAI -------------------------------------------------------------------------------
 
-    def openai_checks(self, raw: dict[str, str]) -> None:
-        from vclient.errors import ConfigurationError
-        from vclient.logic.config import parse_call_config
-
+    def openai_checks(self) -> None:
         text = self.read_secret("openai-api-key")
         if text is None:
             return
@@ -447,10 +431,9 @@ class Doctor:
                 f"vclient secrets set openai {self.t.hint} < key.txt".replace("  ", " "),
             )
             return
-        try:
-            config = parse_call_config(raw)
-        except ConfigurationError:
+        if self.config is None:
             return
+        config = self.config.call
         if not key:
             self.add(OK, "OpenAI: not configured — scripted responder (dialog engine)")
             if config.key_mode == "ephemeral":
@@ -477,7 +460,7 @@ class Doctor:
                 )
                 return
             if answer.status_code == 404:
-                name = "openai/text_model" if role == "text" else "openai/realtime_model"
+                name = parameter_name("text_model" if role == "text" else "realtime_model")
                 self.add(
                     FAIL,
                     f"OpenAI has no model {model!r} ({self.t.prefix}/{name}); the dialog engine "

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vclient.logic.config import engine_parameter
+from vclient.vocabulary import ENGINES
 from vclient_dev.apigw import FunctionSpec, LocalApiGateway
 from vclient_dev.fake_vox import FakeVoximplant
 from vclient_dev.template import (
@@ -162,8 +164,9 @@ def provision(
             continue
         name, value = resolve(props["Name"]), str(resolve(props["Value"]))
         clients["ssm"].put_parameter(Name=name, Value=value, Type=props.get("Type", "String"))
-        if name.startswith(f"{prefix}/engines/"):
-            routes[name.rsplit("/", 1)[-1]] = json.loads(value)
+        engine = next((e for e in ENGINES if name == f"{prefix}/{engine_parameter(e)}"), None)
+        if engine is not None:
+            routes[engine] = json.loads(value)
     return Provisioned(names=names, secret_arns=arns, prefix=prefix, engine_routes=routes)
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from vclient.dal.voximplant import VoximplantClient, VoximplantError, parse_credentials
+from vclient.logic.config import engine_parameter, parameter_name
 from vclient_dev.template import ROOT
 
 SCENARIO_DIR = ROOT / "voximplant"
@@ -391,7 +392,8 @@ def set_application_secret(
 
 def ssm_commands(prefix: str, results: list[RuleResult]) -> list[str]:
     return [
-        f"aws ssm put-parameter --overwrite --type String --name {prefix}/engines/{r.engine} "
+        "aws ssm put-parameter --overwrite --type String "
+        f"--name {prefix}/{engine_parameter(r.engine)} "
         f"--value '{json.dumps(r.route, separators=(',', ':'))}'"
         for r in results
     ]
@@ -400,7 +402,7 @@ def ssm_commands(prefix: str, results: list[RuleResult]) -> list[str]:
 def write_routes(ssm: Any, prefix: str, results: list[RuleResult]) -> None:
     for result in results:
         ssm.put_parameter(
-            Name=f"{prefix}/engines/{result.engine}",
+            Name=f"{prefix}/{engine_parameter(result.engine)}",
             Value=json.dumps(result.route, separators=(",", ":")),
             Type="String",
             Overwrite=True,
@@ -466,7 +468,7 @@ def main(args: Any) -> int:
             print(f"SSM not written: {exc}. Run these instead:", file=err)
             print("\n".join(ssm_commands(prefix, results)))
             return 1
-        print(f"\nWrote {', '.join(f'{prefix}/engines/{r.engine}' for r in results)}.")
+        print(f"\nWrote {', '.join(f'{prefix}/{engine_parameter(r.engine)}' for r in results)}.")
     else:
         print("\nPoint the stack at these rules (or re-run with --prefix /<stack>):")
         print("\n".join(ssm_commands(prefix, results)))
@@ -474,8 +476,8 @@ def main(args: Any) -> int:
         print(f"Application secret {OPENAI_SECRET_NAME}: {secret_state}.")
     else:
         print(
-            f"\nFor openai/key_mode=voximplant_secret the application needs the secret "
-            f"{OPENAI_SECRET_NAME}: re-run with --openai-key-stdin (the key on stdin), or "
+            f"\nFor {parameter_name('key_mode')}=voximplant_secret the application needs the "
+            f"secret {OPENAI_SECRET_NAME}: re-run with --openai-key-stdin (the key on stdin), or "
             + MANUAL_SECRET_STEP.format(app=app.application_name)
             + "."
         )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openai.types.realtime import ResponseCreateEvent, SessionUpdateEvent
 
-from tests.conftest import import_function
+from tests.conftest import LambdaContext, import_function, load_event
 from tests.integration.test_dialog_api import place, request, session
 from tests.integration.test_events_api import T0, ev, get_call, post
 from tests.strict_openai import strict_validate
@@ -103,11 +103,22 @@ def test_a_persona_may_speak_first_whatever_the_deployment_says(
 def test_a_bad_ssm_value_is_a_configuration_error_naming_the_parameter(
     start_call: Any, dialog: Any, fake_vox: Any, aws: Any
 ) -> None:
-    aws.put_param("realtime/hybrid_mode", "both")
+    # Given a call placed while the configuration was sound
     call = place(start_call, fake_vox, scenario="realtime")
+    # When a parameter is broken before its session is fetched
+    aws.put_param("realtime/hybrid_mode", "both")
     status, body = session(dialog, call)
+    # Then the session is a 503 naming it
     assert status == 503, body
     assert body.get("parameter") == "realtime/hybrid_mode", body
+    # And POST /call, which parses the same whole prefix, refuses a new call before dialing
+    dialed = len(fake_vox.requests)
+    event = load_event("post_call.json")
+    event["body"] = json.dumps({"to": "+79161234567", "scenario": "dialog"})
+    result = start_call.handler(event, LambdaContext())
+    assert result["statusCode"] == 503, result["body"]
+    assert json.loads(result["body"])["parameter"] == "realtime/hybrid_mode"
+    assert len(fake_vox.requests) == dialed
 
 
 def test_a_greeting_that_cut_the_opening_gets_the_opening_again(

@@ -324,7 +324,7 @@ def test_prefix_writes_rule_id_routes_the_stack_can_parse(
     import boto3
     from moto import mock_aws
 
-    from vclient.logic.routing import parse_routing
+    from vclient.logic.config import parse_config
 
     with mock_aws():
         # When setup runs with the stack's prefix
@@ -336,7 +336,7 @@ def test_prefix_writes_rule_id_routes_the_stack_can_parse(
             for p in ssm.get_parameters_by_path(Path="/teststack", Recursive=True)["Parameters"]
         }
     # Then the three engines point at the rules by id, in a shape the stack accepts
-    routing = parse_routing(values, {})
+    routing = parse_config(values).routing
     assert routing.engines["dialog"].rule_id == fake_vox.rules["voice_dialog"].rule_id
     assert set(routing.engines) == {"dialog", "realtime", "realtime_pure"}
     assert "Wrote /teststack/engines/dialog" in capsys.readouterr().out

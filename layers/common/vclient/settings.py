@@ -7,7 +7,6 @@ parameter prefix, secret ARNs) and tunables, never secret values. Logic receives
 and never reads ``os.environ`` itself.
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Self
@@ -16,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class EnvSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Every function's model is defined here; only the one a function builds is ever compiled.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Self:
@@ -40,15 +40,33 @@ class TokenSettings(EnvSettings):
 
 
 class ConfigSettings(EnvSettings):
-    """Where the SSM parameters live and how long a read is cached."""
+    """Where the SSM parameters live, how long a read is cached, and the seed's overrides."""
 
     param_prefix: str = Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")
     config_max_age_s: int = Field(default=30, ge=0, le=60)
+    # The seed's environment names: each overrides one field of an engine's SSM route
+    # (vclient.logic.config.ENV_OVERRIDES says which).
+    vox_application_name: str | None = None
+    vox_dialog_rule_name: str | None = None
+    vox_dialog_scenario_name: str | None = None
+    vox_realtime_rule_name: str | None = None
+    vox_realtime_scenario_name: str | None = None
+    vox_realtime_pure_rule_name: str | None = None
+    vox_realtime_pure_scenario_name: str | None = None
 
     @field_validator("param_prefix", mode="before")
     @classmethod
     def _no_trailing_slash(cls, value: Any) -> Any:
         return value.rstrip("/") if isinstance(value, str) else value
+
+    @property
+    def route_overrides(self) -> dict[str, str]:
+        """The overrides that are set, by their environment names."""
+        return {
+            name.upper(): value
+            for name in type(self).model_fields
+            if name.startswith("vox_") and name.endswith("_name") and (value := getattr(self, name))
+        }
 
 
 class StartCallSettings(CallsTableSettings, TokenSettings, ConfigSettings):
@@ -60,19 +78,6 @@ class StartCallSettings(CallsTableSettings, TokenSettings, ConfigSettings):
     public_api_url: str | None = None
     retention_days: int = Field(default=90, ge=1)
     vox_deadline_s: float = Field(default=12.0, gt=0)
-    #: The seed's VOX_*_NAME overrides that were set (names → values), applied over SSM.
-    route_overrides: dict[str, str] = {}
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Self:
-        base = super().from_env(env)
-        # Which VOX_*_NAME variable overrides what is vclient.logic.routing's to know.
-        overrides = {
-            name: value.strip()
-            for name, value in env.items()
-            if name.startswith("VOX_") and name.endswith("_NAME") and value.strip()
-        }
-        return base.model_copy(update={"route_overrides": overrides})
 
 
 class DialogSettings(CallsTableSettings, TokenSettings, ConfigSettings):

@@ -6,8 +6,8 @@ JavaScript test stub's payloads and docs/scenario-contract.md's field tables are
 them (``vclient contract``; a test fails when they are stale).
 """
 
-from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -28,7 +28,13 @@ TurnNumber = Annotated[int, Field(ge=0, le=10_000)]
 Code = Annotated[int, Field(ge=-(10**9), le=10**9)]
 
 
-class ReplyRequest(BaseModel):
+class _Contract(BaseModel):
+    """Compiled on first use: each function validates only its own part of the contract."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class ReplyRequest(_Contract):
     """Body of ``POST /call/{id}/reply``: one operator utterance (empty text = silence)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -45,7 +51,7 @@ class ReplyRequest(BaseModel):
     client_cut: bool = False
 
 
-class ReplyResponse(BaseModel):
+class ReplyResponse(_Contract):
     turn: ReplyTurn
     reply: str
     end_call: bool
@@ -62,7 +68,7 @@ MAX_SEQ = 1_000_000
 MAX_EVENTS_PER_BATCH = 50  # one DynamoDB transaction holds 100 actions
 
 
-class _Event(BaseModel):
+class _Event(_Contract):
     model_config = ConfigDict(extra="forbid")
 
     seq: int = Field(ge=1, le=MAX_SEQ)
@@ -176,7 +182,7 @@ Event = Annotated[
 ]
 
 
-class EventsAccepted(BaseModel):
+class EventsAccepted(_Contract):
     """The answer to ``POST /call/{id}/events``."""
 
     accepted: int
@@ -184,13 +190,17 @@ class EventsAccepted(BaseModel):
     status: CallStatus
 
 
-class EventBatch(BaseModel):
+class EventBatch(_Contract):
     model_config = ConfigDict(extra="forbid")
 
     events: list[Any] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
 
 
-_event_adapter: TypeAdapter[Any] = TypeAdapter(Event)
+@functools.cache
+def _event_adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(Event)
+
+
 #: The discriminator values, which pydantic puts in an error's location (dropped from `field`).
 _TYPE_TAGS = frozenset(
     get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(Event)[0])
@@ -206,7 +216,7 @@ def parse_events(raw: list[Any]) -> list[Any]:
     events = []
     for index, item in enumerate(raw):
         try:
-            events.append(_event_adapter.validate_python(item))
+            events.append(_event_adapter().validate_python(item))
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = [str(p) for p in first["loc"]]

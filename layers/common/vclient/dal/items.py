@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from vclient.api.calls import StartCallResponse, VoximplantRef
 from vclient.vocabulary import CallStatus, Engine
+
+if TYPE_CHECKING:
+    from vclient.api.calls import StartCallResponse
 
 
 class CallRecord(BaseModel):
@@ -50,6 +52,9 @@ class CallRecord(BaseModel):
 
 def start_response(record: CallRecord) -> StartCallResponse:
     """The stored call as the 202 answer to ``POST /call``."""
+    # Imported here: the dialog and events functions load this module but never answer POST /call.
+    from vclient.api.calls import StartCallResponse, VoximplantRef
+
     return StartCallResponse(
         call_id=record.call_id,
         engine=record.engine,

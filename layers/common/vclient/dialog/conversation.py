@@ -28,7 +28,6 @@ Rules, in the order the engine applies them:
 8. Otherwise the responder's reply, capped at ``max_reply_chars`` at a sentence or word boundary.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,7 +54,7 @@ HISTORY_TEXT_CHARS = 300
 class Exchange(BaseModel):
     """One exchange: what the operator said and what the client answered."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     operator: str
     client: str
@@ -64,7 +63,7 @@ class Exchange(BaseModel):
 class DialogState(BaseModel):
     """Everything the engine needs between turns. Plain JSON types only (ints, no floats)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     persona_id: str
     started_at_ms: int
@@ -89,7 +88,7 @@ class DialogState(BaseModel):
         return self.model_dump(mode="json")
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> DialogState:
+    def from_item(cls, item: dict[str, Any]) -> "DialogState":
         """Rebuild from storage; DynamoDB ``Decimal`` numbers are accepted as ints."""
         return cls.model_validate(item)
 
@@ -97,7 +96,7 @@ class DialogState(BaseModel):
 class Signals(BaseModel):
     """What a responder proposes besides the reply. The engine decides what to accept."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     answered_topics: list[str] = Field(default_factory=list)
     asked_topic: str | None = None
@@ -109,6 +108,8 @@ class Signals(BaseModel):
 
 class ResponderOutput(BaseModel):
     """A responder's proposal for one turn."""
+
+    model_config = ConfigDict(defer_build=True)
 
     reply: str
     signals: Signals = Field(default_factory=Signals)
@@ -152,6 +153,8 @@ class Responder(Protocol):
 
 class TurnResult(BaseModel):
     """The outcome of one turn: the new state and what the client says."""
+
+    model_config = ConfigDict(defer_build=True)
 
     state: DialogState
     reply: str

@@ -10,7 +10,6 @@ matches its Russian inflections (``кредит`` matches ``кредитом``),
 prefix match (``цен*``), words of four letters or fewer match exactly (``пока``).
 """
 
-from __future__ import annotations
 
 import functools
 from pathlib import Path
@@ -101,7 +100,7 @@ class PersonaError(ValueError):
         message: str,
         field: str | None = None,
         line: int | None = None,
-        problems: list[PersonaError] | None = None,
+        problems: "list[PersonaError] | None" = None,
     ) -> None:
         self.message = message
         self.field = field
@@ -124,7 +123,8 @@ class _RuleError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Compiled on first use, not at a cold start (docs/decisions.md).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Phase(_Strict):
@@ -162,7 +162,7 @@ class Reaction(_Strict):
     hang_up: bool = Field(default=False, description="The client hangs up right away.")
 
     @model_validator(mode="after")
-    def _does_something(self) -> Reaction:
+    def _does_something(self) -> "Reaction":
         if self.say is None and self.mood is None and not self.hang_up:
             raise ValueError("a reaction needs at least one of: say, mood, hang_up")
         return self
@@ -261,7 +261,7 @@ class Persona(_Strict):
         return data
 
     @model_validator(mode="after")
-    def _check_references(self) -> Persona:
+    def _check_references(self) -> "Persona":
         _unique("phases", [p.id for p in self.phases])
         _unique("topics", [t.id for t in self.topics])
         _unique("reactions", [r.id for r in self.reactions])
@@ -416,12 +416,12 @@ def _each_error(exc: ValidationError) -> list[ValidationError]:
     return out
 
 
-def persona_error(exc: ValidationError, node: yaml.Node | None = None) -> PersonaError:
+def persona_error(exc: ValidationError, node: "yaml.Node | None" = None) -> PersonaError:
     """A pydantic error on a persona as a ``PersonaError`` (with a line when ``node`` is given)."""
     return _to_persona_error(exc, node)
 
 
-def _to_persona_error(exc: ValidationError, node: yaml.Node | None) -> PersonaError:
+def _to_persona_error(exc: ValidationError, node: "yaml.Node | None") -> PersonaError:
     err = exc.errors()[0]
     loc: tuple[str | int, ...] = tuple(err["loc"])
     message = err["msg"]
@@ -450,7 +450,7 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _line_of(node: yaml.Node, loc: tuple[str | int, ...]) -> int:
+def _line_of(node: "yaml.Node", loc: tuple[str | int, ...]) -> int:
     import yaml
 
     """Walk the composed YAML tree along ``loc``; return the 1-based line of the deepest match."""
@@ -475,7 +475,7 @@ def _line_of(node: yaml.Node, loc: tuple[str | int, ...]) -> int:
     return line
 
 
-def _check_duplicate_keys(node: yaml.Node, loc: tuple[str | int, ...]) -> None:
+def _check_duplicate_keys(node: "yaml.Node", loc: tuple[str | int, ...]) -> None:
     import yaml
 
     if isinstance(node, yaml.MappingNode):

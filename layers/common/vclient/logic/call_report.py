@@ -9,13 +9,15 @@ dialog engine's own verdict is reported beside it where there is one).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vclient.dal.calls_table import CALL_SK, DIALOG_SK, EVENT_PREFIX, PERSONA_SK, EventsRepository
 from vclient.dal.items import CallRecord
-from vclient.dialog.persona import Persona, load_bundled
 from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, normalize
 from vclient.errors import NotFound
+
+if TYPE_CHECKING:
+    from vclient.dialog.persona import Persona
 
 
 def percentile(values: list[int], q: float) -> int | None:
@@ -28,6 +30,9 @@ def percentile(values: list[int], q: float) -> int | None:
 
 
 def _persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | None:
+    # Imported here: POST /events, the hot path of this function, never needs the persona models.
+    from vclient.dialog.persona import Persona, load_bundled
+
     try:
         if stored and stored.get("persona"):
             return Persona.model_validate_json(str(stored["persona"]))

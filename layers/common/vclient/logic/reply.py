@@ -23,7 +23,7 @@ from vclient.dialog.realtime import say_exactly_response
 from vclient.dialog.scripted import ScriptedResponder
 from vclient.errors import ApiError, ConfigurationError, Conflict
 from vclient.logic.call_token import authorize
-from vclient.logic.config import CallConfig
+from vclient.logic.config import CallConfig, parameter_name
 from vclient.observability import logger, metrics
 from vclient.settings import DialogSettings
 from vclient.web import parse_body
@@ -231,10 +231,10 @@ def fallback_reason(error: str | None, config: CallConfig) -> str:
     if kind == "timeout":
         return (
             f"the text model gave no answer within {config.llm_timeout_ms} ms "
-            "(SSM dialog/llm_timeout_ms)"
+            f"(SSM {parameter_name('llm_timeout_ms')})"
         )
     if kind == "NotFoundError":
-        return f"OpenAI has no model {config.text_model!r} (SSM openai/text_model)"
+        return f"OpenAI has no model {config.text_model!r} (SSM {parameter_name('text_model')})"
     if kind in ("AuthenticationError", "PermissionDeniedError"):
         return "OpenAI refused the key in the stack's openai-api-key secret"
     if kind == "RateLimitError":

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from vclient.dal import parameters
 from vclient.dal.calls_table import CallsRepository, DialogRepository
 from vclient.dal.items import CallRecord
 from vclient.dal.openai import ClientSecret, OpenAIResponder, mint_client_secret
@@ -21,9 +20,9 @@ from vclient.dialog.realtime import (
     pure_session_update,
     say_exactly_response,
 )
-from vclient.errors import ApiError, ConfigurationError, Conflict, NotFound
+from vclient.errors import ApiError, Conflict, NotFound
 from vclient.logic.call_token import authorize
-from vclient.logic.config import CallConfig, parse_call_config
+from vclient.logic.config import CallConfig, load_config, parameter_name
 from vclient.logic.reply import CallPersonas, Responders, inline_persona, now_ms
 from vclient.observability import logger
 from vclient.settings import DialogSettings
@@ -68,10 +67,8 @@ class ServeSession:
         if record.status in FINAL_STATUSES:
             # The token outlives the call; its session (numbers, a fresh OpenAI key) does not.
             raise Conflict("The call has ended; its session is closed", reason="call_ended")
-        raw = parameters.parameters_under(
-            self.settings.param_prefix, max_age=self.settings.config_max_age_s
-        )
-        config = parse_call_config(raw)
+        stack = load_config(self.settings)
+        config = stack.call
         persona = persona_of(record, config)
         engine = Conversation(persona, max_reply_chars=config.reply_max_chars)
         state, first_line = engine.start(self.now_ms())
@@ -95,13 +92,7 @@ class ServeSession:
         first_line = str(item["first_line"])
         config = CallConfig.model_validate(item["config"])
         voice = persona.voice.tts or config.tts_voice
-        try:
-            max_call = int(raw.get("max_call_duration_s", "900") or 900)
-        except ValueError:
-            raise ConfigurationError(
-                "SSM parameter max_call_duration_s is not a number",
-                parameter="max_call_duration_s",
-            ) from None
+        max_call = stack.routing.max_call_duration_s
         payload: dict[str, Any] = {
             # 2: the reply takes operator_said and client_cut, the events take deviation.
             "contract": CONTRACT_VERSION,
@@ -188,8 +179,8 @@ class ServeSession:
         if not api_key:
             raise OpenAINotConfigured(
                 "The realtime engines need an OpenAI key: set it in the openai-api-key secret, "
-                "or set openai/key_mode to voximplant_secret",
-                parameter="openai/key_mode",
+                f"or set {parameter_name('key_mode')} to voximplant_secret",
+                parameter=parameter_name("key_mode"),
             )
         secret = self.mint_secret(
             api_key,

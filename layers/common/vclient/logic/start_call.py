@@ -49,11 +49,10 @@ from vclient.errors import (
     VoximplantUnavailable,
 )
 from vclient.logic.call_token import mint_token, token_ttl_s
-from vclient.logic.routing import EngineRoute, parse_routing
+from vclient.logic.config import EngineRoute, engine_parameter, load_config
 from vclient.observability import logger, mask_number, metrics, tracer
 from vclient.settings import StartCallSettings
 
-DEFAULT_PERSONA = "car_buyer"
 IDEMPOTENCY_TTL_S = 24 * 3600
 #: Voximplant documents 200 bytes for script_custom_data.
 CUSTOM_DATA_LIMIT = 200
@@ -171,19 +170,15 @@ class CallStarter:
             ) from None
 
     def start(self, request: StartCallRequest, *, api_base: str) -> StartCallResponse:
-        raw = parameters.parameters_under(
-            self.settings.param_prefix, max_age=self.settings.config_max_age_s
-        )
-        routing = parse_routing(raw, self.settings.route_overrides)
-        persona_id, persona_inline = resolve_persona(
-            request.persona, raw.get("default_persona") or DEFAULT_PERSONA
-        )
+        config = load_config(self.settings)
+        routing = config.routing
+        persona_id, persona_inline = resolve_persona(request.persona, config.call.default_persona)
         engine = request.scenario or routing.default_engine
         route = routing.engines.get(engine)
         if route is None:
             raise ConfigurationError(
                 f"Engine {engine!r} has no Voximplant rule configured",
-                parameter=f"engines/{engine}",
+                parameter=engine_parameter(engine),
             )
         if not routing.destination_allowed(request.to):
             raise DestinationNotAllowed(
