@@ -53,6 +53,14 @@ LOCAL_ENV = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     # Read SSM on every request locally so an edit shows on the very next call (deployed: 30 s).
     "CONFIG_MAX_AGE_S": "0",
+    # Batches tick every second locally (deployed: 10 s while calls are live, 30 s paused), and
+    # every latency is the emulator's: the report labels them simulated.
+    "BATCH_WATCH_S": "1",
+    "BATCH_PAUSE_S": "1",
+    "BATCH_VOX_BACKOFF_S": "1",
+    "BATCH_STALE_TICK_S": "30",
+    "BATCH_STALE_DIAL_S": "10",
+    "TIMINGS_SIMULATED": "true",
 }
 
 
@@ -138,6 +146,14 @@ def provision(
         for logical_id in resources_of(template, "AWS::DynamoDB::Table")
     }
     create_tables(clients["dynamodb"], names, template)
+    # Queues (the batch queue): created plain; locally a driver consumes them (local_batches).
+    queues = resources_of(template, "AWS::SQS::Queue")
+    if queues:
+        import boto3
+
+        sqs = clients.get("sqs") or boto3.client("sqs", region_name=REGION)
+        for logical_id in queues:
+            names[logical_id] = sqs.create_queue(QueueName=f"{STACK_NAME}-{logical_id}")["QueueUrl"]
 
     resolve = local_resolver(template, names, parameters)
     arns: dict[str, str] = {}
@@ -234,6 +250,7 @@ class LocalStack:
         self.api_key = "local-" + secrets.token_urlsafe(18)
         self.names: dict[str, str] = {}
         self.secret_arns: dict[str, str] = {}
+        self.operators_by_number: dict[str, dict[str, Any]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -298,6 +315,19 @@ class LocalStack:
             port=self.port,
         )
         self.api.start()
+        self._start_batch_consumer(functions)
+
+    def _start_batch_consumer(self, functions: dict[str, FunctionSpec]) -> None:
+        """No event source mappings in moto: a local consumer runs the batch worker's handler."""
+        from vclient_dev.local_batches import LocalQueueConsumer
+
+        self.batch_consumer: LocalQueueConsumer | None = None
+        if "BatchWorkerFunction" in functions and "BatchQueue" in self.names:
+            self.batch_consumer = LocalQueueConsumer(
+                functions["BatchWorkerFunction"],
+                self.names["BatchQueue"],
+                endpoint=self.aws_endpoint,
+            ).start()
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -324,14 +354,25 @@ class LocalStack:
             paths = scenario_files(start["rule"].rule_name)
         except RulesError:
             return None
-        operator = start.get("operator") or bundled_operator(self._persona_of(start))
+        call = self._call_item(start)
+        # A batch's operators are per number (`vclient batch start --local`); else the queue's.
+        by_number = self.operators_by_number.get(call.get("to", ""), {})
+        operator = (
+            start.get("operator")
+            or by_number.get("operator")
+            or bundled_operator(call.get("persona") or "car_buyer")
+        )
         # Latency marks include the real backend's time (the emulator's clock would otherwise
         # stand still during HTTP); a caller's config may turn it off.
-        config = {"httpRealLatency": True, **(start.get("config") or {})}
+        config = {
+            "httpRealLatency": True,
+            **(by_number.get("config") or {}),
+            **(start.get("config") or {}),
+        }
         return self.emulator.run(paths, start["custom_data"], operator, config)
 
-    def _persona_of(self, start: dict[str, Any]) -> str:
-        """The started call's persona id (for its bundled operator script), else car_buyer."""
+    def _call_item(self, start: dict[str, Any]) -> dict[str, str]:
+        """The started call's persona id and number (for its operator script), if readable."""
         import boto3
 
         try:
@@ -341,13 +382,19 @@ class LocalStack:
             ).get_item(
                 TableName=self.names["CallsTable"],
                 Key={"pk": {"S": call_id}, "sk": {"S": "CALL"}},
-            )
-            return str(item["Item"]["persona"]["S"])
+            )["Item"]
+            return {k: str(item[k]["S"]) for k in ("persona", "to") if k in item}
         except (KeyError, ValueError, TypeError):
-            return "car_buyer"
+            return {}
+
+    def set_operator_for(
+        self, number: str, operator: dict[str, Any] | None, config: dict[str, Any] | None = None
+    ) -> None:
+        """The simulated operator (and emulator config) answering every call to ``number``."""
+        self.operators_by_number[number] = {"operator": operator, "config": config}
 
     def stop(self) -> None:
-        for part in ("api", "vox", "emulator", "moto"):
+        for part in ("batch_consumer", "api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown
