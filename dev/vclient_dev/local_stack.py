@@ -250,7 +250,8 @@ class LocalStack:
         self.api_key = "local-" + secrets.token_urlsafe(18)
         self.names: dict[str, str] = {}
         self.secret_arns: dict[str, str] = {}
-        self.operators_by_number: dict[str, dict[str, Any]] = {}
+        self.operators_by_number: dict[str, list[dict[str, Any]]] = {}
+        self._operators_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -356,7 +357,7 @@ class LocalStack:
             return None
         call = self._call_item(start)
         # A batch's operators are per number (`vclient batch start --local`); else the queue's.
-        by_number = self.operators_by_number.get(call.get("to", ""), {})
+        by_number = self._next_operator_for(call.get("to", ""))
         operator = (
             start.get("operator")
             or by_number.get("operator")
@@ -391,7 +392,20 @@ class LocalStack:
         self, number: str, operator: dict[str, Any] | None, config: dict[str, Any] | None = None
     ) -> None:
         """The simulated operator (and emulator config) answering every call to ``number``."""
-        self.operators_by_number[number] = {"operator": operator, "config": config}
+        self.set_operators_for(number, [operator])
+        self.operators_by_number[number][0]["config"] = config
+
+    def set_operators_for(self, number: str, operators: list[dict[str, Any] | None]) -> None:
+        """Calls to ``number`` get these operators in turn; the last one answers every later
+        call (e.g. busy, then a good operator: a retry that gets through)."""
+        self.operators_by_number[number] = [{"operator": op, "config": None} for op in operators]
+
+    def _next_operator_for(self, number: str) -> dict[str, Any]:
+        with self._operators_lock:
+            specs = self.operators_by_number.get(number)
+            if not specs:
+                return {}
+            return specs.pop(0) if len(specs) > 1 else specs[0]
 
     def stop(self) -> None:
         for part in ("batch_consumer", "api", "vox", "emulator", "moto"):
