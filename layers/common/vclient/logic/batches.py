@@ -470,7 +470,7 @@ class BatchWorker:
         if state in ("queued", "running"):
             window_wait = window_wait_s(request.window, now)
             if window_wait > 0:
-                self._note_waiting(batch_id, items, now + window_wait, now)
+                self._note_waiting(batch_id, items, round(now + window_wait), now)
                 waits.append(window_wait)
             else:
                 waits.extend(self._start_what_fits(batch, request, items, now))
