@@ -409,7 +409,7 @@ def _demo() -> int:
     Every latency comes from the VoxEngine emulator and says so; two operators and one repeat
     are far too few to rank the engines, and the report says that too.
     """
-    from vclient_dev.batch_cli import run_local_batch, status_line
+    from vclient_dev.batch_cli import run_local_batch
     from vclient_dev.emulator import OPERATORS, load_operator
     from vclient_dev.report_html import write
 
@@ -432,7 +432,6 @@ def _demo() -> int:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
     view, report = snapshot["batch"], snapshot["report"]
-    print(f"  {status_line(view)}")
     print()
     print(comparison_table(report))
     DEMO_REPORT.parent.mkdir(parents=True, exist_ok=True)

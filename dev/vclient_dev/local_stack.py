@@ -16,6 +16,7 @@ import secrets
 import signal
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,6 +233,47 @@ def function_specs(
     return functions
 
 
+_MOTO_DYNAMODB_LOCK = threading.RLock()
+_MOTO_ITEM_METHODS = (
+    "batch_get_item",
+    "batch_write_item",
+    "delete_item",
+    "execute_transaction",
+    "get_item",
+    "put_item",
+    "query",
+    "scan",
+    "transact_get_items",
+    "transact_write_items",
+    "update_item",
+)
+
+
+def serialize_moto_dynamodb() -> None:
+    """One DynamoDB item operation at a time in moto's server.
+
+    moto's ``transact_write_items`` deep-copies a table while other request threads may insert
+    into it ("dictionary changed size during iteration", a 500 that botocore retries); with
+    several calls live at once (a batch) it happens often. DynamoDB itself has no such race.
+    """
+    import functools
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _MOTO_ITEM_METHODS:
+        method = getattr(DynamoDBBackend, name, None)
+        if method is None or getattr(method, "_vclient_serialized", False):
+            continue
+
+        def locked(*args: Any, __method: Any = method, **kwargs: Any) -> Any:
+            with _MOTO_DYNAMODB_LOCK:
+                return __method(*args, **kwargs)
+
+        functools.update_wrapper(locked, method)
+        locked._vclient_serialized = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, locked)
+
+
 class StackStartError(RuntimeError):
     """A part of the local stack could not start; the message says which and what to do."""
 
@@ -285,6 +327,9 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+        serialize_moto_dynamodb()
+        # Metrics are off locally (POWERTOOLS_METRICS_DISABLED); an empty flush is no news.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()

@@ -10,8 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.dal.batches_table import BatchesRepository
-from vclient.dal.calls_table import EventsRepository
+from vclient.dal.calls_table import CallsRepository, EventsRepository
 from vclient.logic.compare_report import CompareReport
+from vclient.logic.list_calls import ListCalls
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import ReportsSettings
 from vclient.web import json_response, register_error_handlers
@@ -21,6 +22,7 @@ report = CompareReport(
     batches=BatchesRepository(settings.batches_table),
     events=EventsRepository(settings.calls_table),
     simulated=settings.timings_simulated,
+    list_calls=ListCalls(CallsRepository(settings.calls_table)),
 )
 
 app = APIGatewayRestResolver()

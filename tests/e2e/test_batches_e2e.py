@@ -170,6 +170,12 @@ def test_the_report_matches_the_calls(batch_api: Api, twelve: dict[str, Any]) ->
         assert figures["first_reply_ms"]["p50"] == nearest_rank(first, 0.5)
         # And the histogram holds every turn of the engine
         assert sum(report["voice_to_voice_histogram"]["counts"][engine]) == len(v2v)
+    # And the same calls picked by their batch label (GET /calls's index) give the same figures
+    by_label = batch_api.get(f"/reports/compare?label=batch:{twelve['batch_id']}")
+    for engine in ENGINES:
+        mine, theirs = report["by_engine"][engine], by_label["by_engine"][engine]
+        assert sorted(theirs.pop("call_ids")) == sorted(mine.pop("call_ids"))
+        assert theirs == mine
     # And the paired table pairs the two targets across the engines
     assert {row["target"] for row in report["paired"]["fidelity"]["targets"]} <= {GOOD, BRIEF}
 

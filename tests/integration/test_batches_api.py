@@ -303,3 +303,48 @@ def _record(message: dict[str, Any]) -> dict[str, Any]:
         {"MessageId": "m-1", "ReceiptHandle": "r-1", "Body": body},
         "arn:aws:sqs:us-east-1:123456789012:q",
     )["Records"][0]
+
+
+@pytest.fixture
+def reports(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
+    return import_function("reports", function_env["ReportsFunction"], monkeypatch)
+
+
+def get_report(module: Any, query: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+    event = load_event("get_call.json")
+    event["path"] = event["requestContext"]["path"] = "/reports/compare"
+    event["resource"] = "/reports/compare"
+    event["pathParameters"] = None
+    event["multiValueQueryStringParameters"] = query or None
+    event["queryStringParameters"] = {k: v[-1] for k, v in query.items()} or None
+    result = module.handler(event, LambdaContext())
+    return result["statusCode"], json.loads(result["body"])
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [
+        ({}, 422, "batch"),
+        ({"batch": ["nope"]}, 422, "batch"),
+        ({"batch": ["0" * 32, "1" * 32]}, 422, "batch"),
+        ({"batch": ["0" * 32], "persona": ["car_buyer"]}, 422, "batch"),
+        ({"colour": ["red"]}, 422, "colour"),
+        ({"since": ["yesterday"]}, 422, "since"),
+        ({"label": ["nocolon"]}, 422, "label"),
+        ({"batch": ["0" * 32]}, 404, None),
+    ],
+)
+def test_the_report_refuses_what_it_cannot_answer(
+    reports: Any, query: dict[str, list[str]], status: int, field: str | None
+) -> None:
+    code, body = get_report(reports, query)
+    assert code == status, body
+    assert body["message"]
+    if field:
+        assert body["field"] == field
+
+
+def test_a_report_over_no_matching_calls_says_so(reports: Any) -> None:
+    code, body = get_report(reports, {"persona": ["car_buyer"]})
+    assert code == 200, body
+    assert body["calls"] == 0 and body["engines"] == [] and body["timing"] == "simulated"
