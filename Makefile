@@ -11,7 +11,7 @@ export SAM_CLI_TELEMETRY := 0
 .PHONY: help install test unit node-test lint template-check build demo up bench clean
 
 help:
-	@echo "make demo   start the local stack and place one call per engine"
+	@echo "make demo   a rehearsal batch on every engine (simulated) and its HTML report"
 	@echo "make test   every check: lint, pytest, node tests, cfn-lint, sam validate --lint, sam build"
 	@echo "make up     the local stack (moto + local API + fake Voximplant) until Ctrl-C"
 	@echo "make bench  cold-start benchmark"

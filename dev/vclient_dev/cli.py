@@ -1,6 +1,9 @@
 """The ``vclient`` command (dev tooling): calls, the demo, the local stack, setup and checks.
 
-vclient demo                         the bundled persona through all three engines, side by side
+vclient demo                         a rehearsal: a small simulated batch on every engine + report
+vclient batch start|status|pause|resume|cancel
+                                     batches of calls (``--local``: on a local stack, simulated)
+vclient report --batch ID --html F   the engines compared over a batch's calls, one HTML file
 vclient call --engine E --persona P --operator FILE [--json]
                                      one simulated call on a local stack started for it
 vclient call ... --api URL --api-key K --to NUMBER
@@ -395,65 +398,78 @@ def _run_and_report(
     return code
 
 
+#: The rehearsal's targets: two simulated numbers, each answered by its own operator script.
+DEMO_TARGETS = {"+79160000101": "car_buyer.yaml", "+79160000102": "car_buyer_brief.yaml"}
+DEMO_REPORT = Path(".vclient") / "demo-report.html"
+
+
 def _demo() -> int:
-    from vclient_dev.emulator import bundled_operator
-    from vclient_dev.local_stack import LocalStack, StackStartError
+    """A rehearsal of a comparison: a small batch on every engine, then its report.
 
-    print("Starting the local stack (moto, local API, fake Voximplant, VoxEngine emulator)...")
+    Every latency comes from the VoxEngine emulator and says so; two operators and one repeat
+    are far too few to rank the engines, and the report says that too.
+    """
+    from vclient_dev.batch_cli import run_local_batch
+    from vclient_dev.emulator import OPERATORS, load_operator
+    from vclient_dev.report_html import write
+
+    body = {
+        "persona": DEMO_PERSONA,
+        "engines": list(ENGINES),
+        "targets": [{"to": number} for number in DEMO_TARGETS],
+        "repeats": 1,
+        "max_concurrent": 2,
+        "labels": {"purpose": "rehearsal"},
+    }
+    operators = {n: load_operator(OPERATORS / f) for n, f in DEMO_TARGETS.items()}
+    print(
+        "Rehearsal: the bundled persona on every engine against two scripted operators "
+        f"({', '.join(DEMO_TARGETS.values())}), all simulated on a local stack..."
+    )
     try:
-        stack = LocalStack(port=0, env_file=None).start()
-    except StackStartError as exc:
+        snapshot = run_local_batch(body, operators)
+    except CallError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_FAILED
-    with stack:
-        print(stack.banner(), flush=True)
-        if stack.emulator is None:
-            print(f"cannot simulate calls: {stack.emulator_error}", file=sys.stderr)
-            return 1
-        views: dict[str, dict[str, Any]] = {}
-        for engine in ENGINES:
-            stack.vox.push_operator(bundled_operator(DEMO_PERSONA))
-            body = {"to": SIMULATED_TO, "scenario": engine, "persona": DEMO_PERSONA}
-            print()
-            try:
-                started = start_call(stack.api.url, stack.api_key, body)
-                print(f"== {engine}: call {started['call_id']} on rule {started['rule']}")
-                views[engine] = follow_call(
-                    stack.api.url, stack.api_key, started["call_id"], on_line=print_line([])
-                )
-            except CallError as exc:
-                print(f"== {engine}: {exc}", file=sys.stderr)
-                continue
-            print_summary(views[engine], simulated=True)
-        print()
-        print(comparison_table(views))
-        print(
-            "\nSimulated: operator speech, ASR, TTS and the Realtime model come from the VoxEngine "
-            "emulator\n(dev/emulator): voice-to-voice is its configured ASR/TTS/Realtime costs "
-            "plus the real time\nof the backend requests in the turn (backend p50 is measured by "
-            "the real handlers)."
-        )
-        ok = len(views) == len(ENGINES) and all(v["status"] == "completed" for v in views.values())
-        return 0 if ok else 1
+        return exc.exit_code
+    view, report = snapshot["batch"], snapshot["report"]
+    print()
+    print(comparison_table(report))
+    DEMO_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    write(report, DEMO_REPORT)
+    print(
+        f"\nReport: {DEMO_REPORT} (one file, opens offline) · "
+        f"vclient report --batch {view['batch_id']} --html FILE"
+    )
+    print(
+        "\nEvery latency above is simulated: the VoxEngine emulator's configured ASR/TTS/Realtime "
+        "costs plus\nthe real time of the backend requests (backend p50 is the real handlers'). "
+        "Two operators and one\nrepeat are a rehearsal of the comparison, not a result: see the "
+        "report's small-sample notes."
+    )
+    ok = view["state"] == "done" and all(c["status"] == "completed" for c in snapshot["calls"])
+    return 0 if ok else 1
 
 
-def comparison_table(views: dict[str, dict[str, Any]]) -> str:
+def comparison_table(report: dict[str, Any]) -> str:
+    """Per engine, the report's figures; every latency column marked simulated or measured."""
+    timing = report.get("timing", "simulated")
     header = (
-        f"{'engine':<14} {'status':<10} {'ending':<9} {'turns':>5} {'topics':>7} "
-        f"{'v2v p50':>8} {'v2v p95':>8} {'backend p50':>11}  timing"
+        f"{'engine':<14} {'calls':>5} {'completed':>9} {'v2v p50':>8} {'[95% interval]':>15} "
+        f"{'v2v p95':>8} {'backend p50':>11}  timing"
     )
     rows = [header, "-" * len(header)]
     for engine in ENGINES:
-        view = views.get(engine)
-        if view is None:
-            rows.append(f"{engine:<14} {'(not run)':<10}")
+        figures = report["by_engine"].get(engine)
+        if figures is None:
+            rows.append(f"{engine:<14} {'(not run)':>5}")
             continue
-        s = view["summary"]
-        topics = f"{s['topics']['covered']}/{s['topics']['total']}"
+        v2v = figures["voice_to_voice_ms"]
+        interval = v2v.get("p50_interval")
+        span = f"{interval['low']:g}-{interval['high']:g}" if interval else "too few"
         rows.append(
-            f"{engine:<14} {view['status']:<10} {s['ending'] or '-'!s:<9} {s['turns']:>5} "
-            f"{topics:>7} {_ms(s['voice_to_voice_ms']['p50']):>8} "
-            f"{_ms(s['voice_to_voice_ms']['p95']):>8} {_ms(s['backend_ms']['p50']):>11}  simulated"
+            f"{engine:<14} {figures['calls']:>5} {figures['completed']['n']:>9} "
+            f"{_ms(v2v['p50']):>8} {span:>15} {_ms(v2v['p95']):>8} "
+            f"{_ms(figures['backend_ms']['p50']):>11}  {timing}"
         )
     return "\n".join(rows)
 
@@ -489,7 +505,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vclient", description="Virtual client dev tooling.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="run the local stack until Ctrl-C")
-    sub.add_parser("demo", help="the bundled persona through all three engines, side by side")
+    sub.add_parser(
+        "demo", help="a rehearsal: a small simulated batch on every engine and its report"
+    )
+    from vclient_dev import batch_cli
+
+    batch_cli.add_arguments(sub)
     call = sub.add_parser(
         "call",
         help="place one call and follow it to its end",
@@ -552,6 +573,10 @@ def run(argv: list[str] | None = None) -> int:
         return _demo()
     if args.command == "call":
         return _call(args)
+    if args.command in ("batch", "report"):
+        from vclient_dev.batch_cli import run as run_batch
+
+        return run_batch(args)
     if args.command == "vox" and args.vox_command == "bundle":
         from vclient_dev.bundle import main as run_bundle
 

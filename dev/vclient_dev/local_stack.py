@@ -16,6 +16,7 @@ import secrets
 import signal
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,14 @@ LOCAL_ENV = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     # Read SSM on every request locally so an edit shows on the very next call (deployed: 30 s).
     "CONFIG_MAX_AGE_S": "0",
+    # Batches tick every second locally (deployed: 10 s while calls are live, 30 s paused), and
+    # every latency is the emulator's: the report labels them simulated.
+    "BATCH_WATCH_S": "1",
+    "BATCH_PAUSE_S": "1",
+    "BATCH_VOX_BACKOFF_S": "1",
+    "BATCH_STALE_TICK_S": "30",
+    "BATCH_STALE_DIAL_S": "10",
+    "TIMINGS_SIMULATED": "true",
 }
 
 
@@ -140,6 +149,14 @@ def provision(
         for logical_id in resources_of(template, "AWS::DynamoDB::Table")
     }
     create_tables(clients["dynamodb"], names, template)
+    # Queues (the batch queue): created plain; locally a driver consumes them (local_batches).
+    queues = resources_of(template, "AWS::SQS::Queue")
+    if queues:
+        import boto3
+
+        sqs = clients.get("sqs") or boto3.client("sqs", region_name=REGION)
+        for logical_id in queues:
+            names[logical_id] = sqs.create_queue(QueueName=f"{STACK_NAME}-{logical_id}")["QueueUrl"]
 
     resolve = local_resolver(template, names, parameters)
     arns: dict[str, str] = {}
@@ -219,6 +236,47 @@ def function_specs(
     return functions
 
 
+_MOTO_DYNAMODB_LOCK = threading.RLock()
+_MOTO_ITEM_METHODS = (
+    "batch_get_item",
+    "batch_write_item",
+    "delete_item",
+    "execute_transaction",
+    "get_item",
+    "put_item",
+    "query",
+    "scan",
+    "transact_get_items",
+    "transact_write_items",
+    "update_item",
+)
+
+
+def serialize_moto_dynamodb() -> None:
+    """One DynamoDB item operation at a time in moto's server.
+
+    moto's ``transact_write_items`` deep-copies a table while other request threads may insert
+    into it ("dictionary changed size during iteration", a 500 that botocore retries); with
+    several calls live at once (a batch) it happens often. DynamoDB itself has no such race.
+    """
+    import functools
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _MOTO_ITEM_METHODS:
+        method = getattr(DynamoDBBackend, name, None)
+        if method is None or getattr(method, "_vclient_serialized", False):
+            continue
+
+        def locked(*args: Any, __method: Any = method, **kwargs: Any) -> Any:
+            with _MOTO_DYNAMODB_LOCK:
+                return __method(*args, **kwargs)
+
+        functools.update_wrapper(locked, method)
+        locked._vclient_serialized = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, locked)
+
+
 class StackStartError(RuntimeError):
     """A part of the local stack could not start; the message says which and what to do."""
 
@@ -237,6 +295,8 @@ class LocalStack:
         self.api_key = "local-" + secrets.token_urlsafe(18)
         self.names: dict[str, str] = {}
         self.secret_arns: dict[str, str] = {}
+        self.operators_by_number: dict[str, list[dict[str, Any]]] = {}
+        self._operators_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -270,6 +330,9 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+        serialize_moto_dynamodb()
+        # Metrics are off locally (POWERTOOLS_METRICS_DISABLED); an empty flush is no news.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
@@ -301,6 +364,19 @@ class LocalStack:
             port=self.port,
         )
         self.api.start()
+        self._start_batch_consumer(functions)
+
+    def _start_batch_consumer(self, functions: dict[str, FunctionSpec]) -> None:
+        """No event source mappings in moto: a local consumer runs the batch worker's handler."""
+        from vclient_dev.local_batches import LocalQueueConsumer
+
+        self.batch_consumer: LocalQueueConsumer | None = None
+        if "BatchWorkerFunction" in functions and "BatchQueue" in self.names:
+            self.batch_consumer = LocalQueueConsumer(
+                functions["BatchWorkerFunction"],
+                self.names["BatchQueue"],
+                endpoint=self.aws_endpoint,
+            ).start()
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -327,14 +403,25 @@ class LocalStack:
             paths = scenario_files(start["rule"].rule_name)
         except RulesError:
             return None
-        operator = start.get("operator") or bundled_operator(self._persona_of(start))
+        call = self._call_item(start)
+        # A batch's operators are per number (`vclient batch start --local`); else the queue's.
+        by_number = self._next_operator_for(call.get("to", ""))
+        operator = (
+            start.get("operator")
+            or by_number.get("operator")
+            or bundled_operator(call.get("persona") or "car_buyer")
+        )
         # Latency marks include the real backend's time (the emulator's clock would otherwise
         # stand still during HTTP); a caller's config may turn it off.
-        config = {"httpRealLatency": True, **(start.get("config") or {})}
+        config = {
+            "httpRealLatency": True,
+            **(by_number.get("config") or {}),
+            **(start.get("config") or {}),
+        }
         return self.emulator.run(paths, start["custom_data"], operator, config)
 
-    def _persona_of(self, start: dict[str, Any]) -> str:
-        """The started call's persona id (for its bundled operator script), else car_buyer."""
+    def _call_item(self, start: dict[str, Any]) -> dict[str, str]:
+        """The started call's persona id and number (for its operator script), if readable."""
         import boto3
 
         try:
@@ -344,13 +431,32 @@ class LocalStack:
             ).get_item(
                 TableName=self.names["CallsTable"],
                 Key={"pk": {"S": call_id}, "sk": {"S": "CALL"}},
-            )
-            return str(item["Item"]["persona"]["S"])
+            )["Item"]
+            return {k: str(item[k]["S"]) for k in ("persona", "to") if k in item}
         except (KeyError, ValueError, TypeError):
-            return "car_buyer"
+            return {}
+
+    def set_operator_for(
+        self, number: str, operator: dict[str, Any] | None, config: dict[str, Any] | None = None
+    ) -> None:
+        """The simulated operator (and emulator config) answering every call to ``number``."""
+        self.set_operators_for(number, [operator])
+        self.operators_by_number[number][0]["config"] = config
+
+    def set_operators_for(self, number: str, operators: list[dict[str, Any] | None]) -> None:
+        """Calls to ``number`` get these operators in turn; the last one answers every later
+        call (e.g. busy, then a good operator: a retry that gets through)."""
+        self.operators_by_number[number] = [{"operator": op, "config": None} for op in operators]
+
+    def _next_operator_for(self, number: str) -> dict[str, Any]:
+        with self._operators_lock:
+            specs = self.operators_by_number.get(number)
+            if not specs:
+                return {}
+            return specs.pop(0) if len(specs) > 1 else specs[0]
 
     def stop(self) -> None:
-        for part in ("api", "vox", "emulator", "moto"):
+        for part in ("batch_consumer", "api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown

@@ -89,3 +89,33 @@ class DialogSettings(CallsTableSettings, TokenSettings, ConfigSettings):
 
 class EventsSettings(CallsTableSettings, TokenSettings):
     """The events function: the scenario's event trail and the call report."""
+
+
+class BatchesTableSettings(EnvSettings):
+    batches_table: str
+    batch_queue_url: str
+
+
+class BatchesSettings(BatchesTableSettings, ConfigSettings):
+    """The batches function: ``POST /batches``, ``GET /batches/{id}`` and its actions."""
+
+    idempotency_table: str
+    retention_days: int = Field(default=90, ge=1)
+
+
+class BatchWorkerSettings(BatchesTableSettings, StartCallSettings):
+    """The batch worker (the queue's consumer): starts and watches the calls of a batch."""
+
+    batch_watch_s: int = Field(default=10, ge=1, le=900)
+    batch_pause_s: int = Field(default=30, ge=1, le=900)
+    batch_stale_tick_s: int = Field(default=180, ge=1)
+    batch_stale_dial_s: int = Field(default=60, ge=1)
+    batch_vox_backoff_s: int = Field(default=30, ge=1, le=900)
+
+
+class ReportsSettings(CallsTableSettings):
+    """The reports function: ``GET /reports/compare``."""
+
+    batches_table: str
+    #: The local stack's calls run in the VoxEngine emulator: every latency is simulated.
+    timings_simulated: bool = False

@@ -231,3 +231,11 @@ def public_base_url(app: APIGatewayRestResolver) -> str:
     full_path = context.path or event.path
     prefix = full_path[: len(full_path) - len(event.path)] if full_path.endswith(event.path) else ""
     return f"{proto}://{host}{prefix}".rstrip("/")
+
+
+def batch_id_param(value: str) -> str:
+    """The ``{batch_id}`` path parameter, checked, and added to the log keys."""
+    if not CALL_ID.match(value):
+        raise ValidationFailed("batch_id: must be 32 lowercase hex characters", field="batch_id")
+    logger.append_keys(batch_id=value)
+    return value
