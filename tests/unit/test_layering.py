@@ -37,6 +37,15 @@ FORBIDDEN = {
         "openai",
         "requests",
     ),
+    "engines": (
+        "vclient.dal",
+        "vclient.logic",
+        "vclient.web",
+        "boto3",
+        "botocore",
+        "openai",
+        "requests",
+    ),
     "api": ("vclient.dal", "vclient.logic", "boto3", "botocore", "openai", "requests"),
     "dal": ("vclient.logic",),
 }

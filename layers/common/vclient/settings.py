@@ -7,7 +7,6 @@ parameter prefix, secret ARNs) and tunables, never secret values. Logic receives
 and never reads ``os.environ`` itself.
 """
 
-
 from collections.abc import Mapping
 from typing import Any, Self
 

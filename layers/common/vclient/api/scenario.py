@@ -6,14 +6,13 @@ JavaScript test stub's payloads and docs/scenario-contract.md's field tables are
 them (``vclient contract``; a test fails when they are stale).
 """
 
-
 import functools
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from vclient.errors import ValidationFailed
-from vclient.vocabulary import CallStatus
+from vclient.vocabulary import CallStatus, Engine
 
 # Every number at this edge is bounded: DynamoDB numbers hold 38 digits, and the domain far less.
 #: An epoch time in milliseconds (until the year 5138).
@@ -34,33 +33,154 @@ class _Contract(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
+#: The contract's version: what the scenarios may send (2: the reply takes operator_said and
+#: client_cut, the events take deviation).
+CONTRACT_VERSION = 2
+
+
+class SessionPersona(_Contract):
+    id: str = Field(description="the persona's id")
+    name: str = Field(description="the client's name")
+    language: str = Field(description="BCP 47, e.g. ru-RU")
+
+
+class SessionLimits(_Contract):
+    max_duration_s: int = Field(
+        description="hard cap of the connected call: the persona's max_duration_s + 30 s, "
+        "never more than SSM max_call_duration_s"
+    )
+    silence_timeout_s: int = Field(
+        description="operator silent this long → an empty-text turn (a reprompt)"
+    )
+    max_reprompts: int = Field(
+        description="after this many reprompts in a row the backend ends the call"
+    )
+    reply_timeout_s: int = Field(description="HTTP timeout of one /reply request")
+    answer_timeout_s: int = Field(
+        description="ringing time before giving up (Voximplant's own is 60 s)"
+    )
+    greeting_wait_s: int = Field(
+        description="the operator speaks first: how long the client waits for a greeting"
+    )
+
+
+class SessionDialog(_Contract):
+    asr_profile: str = Field(description="path under ASRProfileList")
+    tts_voice: str = Field(description="path under VoiceList")
+
+
+class SessionRealtime(_Contract):
+    model: str = Field(description="the Realtime model")
+    key_source: Literal["ephemeral", "voximplant_secret"] = Field(
+        description="where the scenario gets its OpenAI key (SSM openai/key_mode)"
+    )
+    api_key: str | None = Field(
+        default=None, description="a per-call OpenAI client secret (ek_…); ephemeral only"
+    )
+    expires_at: int | None = Field(
+        default=None, description="when api_key expires (epoch s); ephemeral only"
+    )
+    secret_name: str | None = Field(
+        default=None,
+        description="read with VoxEngine.getSecretValue; voximplant_secret only",
+    )
+    session_update: dict[str, Any] = Field(
+        description="the GA session.update: send as client.sessionUpdate({session})"
+    )
+    first_response: dict[str, Any] = Field(
+        description="response.create that says the opening word for word (both engines)"
+    )
+    silence_response: dict[str, Any] | None = Field(
+        default=None, description="realtime_pure: response.create that says the silence line"
+    )
+    hybrid_mode: Literal["tool", "direct"] | None = Field(
+        default=None, description="realtime only (SSM realtime/hybrid_mode)"
+    )
+    trace: bool | None = Field(
+        default=None,
+        description="present (true) only when SSM realtime/trace is true: the client's trace",
+    )
+
+
+class Session(_Contract):
+    """The answer to ``GET /call/{id}/session``: everything a scenario needs, once per call."""
+
+    contract: int = Field(
+        description="absent = 1: the reply takes no operator_said/client_cut, no deviation event"
+    )
+    call_id: str
+    engine: Engine
+    to: str = Field(description="E.164")
+    caller_id: str = Field(description="E.164")
+    event_url: str = Field(description="{api}/call/{id}/events")
+    dialog_url: str | None = Field(
+        default=None, description="{api}/call/{id}/reply; dialog and realtime only"
+    )
+    persona: SessionPersona
+    limits: SessionLimits
+    speaks_first: Literal["operator", "client"] = Field(
+        description="the persona's speaks_first, else SSM calls/speaks_first"
+    )
+    apology_line: str = Field(description="said by VoxEngine when the backend fails")
+    tts_voice: str = Field(
+        description="path under VoiceList for the lines VoxEngine speaks itself (the apology)"
+    )
+    record: bool = Field(
+        description="call.record({stereo: true}) on Connected; post the URL as an event"
+    )
+    first_line: str | None = Field(
+        default=None,
+        description="dialog and realtime: pre-generated, spoken first without an LLM wait",
+    )
+    dialog: SessionDialog | None = Field(default=None, description="dialog engine only")
+    realtime: SessionRealtime | None = Field(
+        default=None, description="realtime and realtime_pure only"
+    )
+
+
 class ReplyRequest(_Contract):
     """Body of ``POST /call/{id}/reply``: one operator utterance (empty text = silence)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    turn: ReplyTurn
-    text: str = Field(max_length=2000)
-    speech_end_at: Ms | None = None
-    #: When the operator answered (epoch ms): the persona's max_duration counts from here.
-    connected_at: Ms | None = None
-    #: Hybrid engine: the model's own rendering of the operator (get_reply's argument); `text` is
-    #: the input transcription when there is one.
-    operator_said: str | None = Field(default=None, max_length=2000)
-    #: The operator cut the client's line this turn answers (a cut opening is asked again).
-    client_cut: bool = False
+    turn: ReplyTurn = Field(description="1 for the first operator utterance, then +1 each")
+    text: str = Field(max_length=2000, description='what the operator said; "" for silence')
+    speech_end_at: Ms | None = Field(default=None, description="epoch ms: a latency stamp")
+    connected_at: Ms | None = Field(
+        default=None,
+        description="epoch ms the operator answered: the persona's max_duration_s counts from it",
+    )
+    operator_said: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="contract 2, hybrid: the model's own get_reply argument (text is then the "
+        "input transcription, or operator_said without one)",
+    )
+    client_cut: bool = Field(
+        default=False,
+        description="contract 2: the operator cut the client's line this turn answers (a cut "
+        "opening is said again)",
+    )
 
 
 class ReplyResponse(_Contract):
+    """The answer to ``POST /call/{id}/reply``: the same for a retried turn."""
+
     turn: ReplyTurn
-    reply: str
-    end_call: bool
-    phase: str
-    ending: str | None = None
-    backend_ms: int
-    llm_ms: int | None = None
-    fallback: bool = False
-    realtime_response: dict[str, Any] | None = None
+    reply: str = Field(description="the client's next line")
+    end_call: bool = Field(description="speak reply, then hang up after playback")
+    phase: str = Field(description="the persona phase the dialog is in")
+    ending: str | None = Field(
+        default=None,
+        description="when end_call: success | goodbye | max_turns | max_duration | hang_up | "
+        "silence",
+    )
+    backend_ms: int = Field(description="the backend's time for this turn")
+    llm_ms: int | None = Field(default=None, description="of that, the text model's")
+    fallback: bool = Field(default=False, description="the scripted responder answered")
+    realtime_response: dict[str, Any] | None = Field(
+        default=None, description="realtime engine: voice reply with this response.create"
+    )
 
 
 #: The highest event number (the item key pads it to 7 digits).
@@ -76,34 +196,48 @@ class _Event(_Contract):
 
 
 class SessionStarted(_Event):
+    """the scenario read its session"""
+
     type: Literal["session_started"]
     engine: str = Field(max_length=32)
 
 
 class Dialing(_Event):
+    """`callPSTN` issued"""
+
     type: Literal["dialing"]
 
 
 class Ringing(_Event):
+    """`CallEvents.Ringing`"""
+
     type: Literal["ringing"]
 
 
 class Connected(_Event):
+    """`CallEvents.Connected`"""
+
     type: Literal["connected"]
 
 
 class Failed(_Event):
+    """`CallEvents.Failed` (486 busy, 408/480 no answer, 603 rejected, …)"""
+
     type: Literal["failed"]
     code: Code
     reason: str = Field(default="", max_length=500)
 
 
 class Recording(_Event):
+    """`CallEvents.RecordStarted`"""
+
     type: Literal["recording"]
     url: str = Field(min_length=1, max_length=2000)
 
 
 class Transcript(_Event):
+    """a line said (`cut`: the client was interrupted; the operator's greeting is turn 0)"""
+
     type: Literal["transcript"]
     who: Literal["operator", "client"]
     text: str = Field(max_length=4000)
@@ -112,6 +246,10 @@ class Transcript(_Event):
 
 
 class Turn(_Event):
+    """latency marks for one operator turn (epoch ms; null when unknown); contract 2 adds the
+    turn's text and the hybrid model's own `operator_said`
+    """
+
     type: Literal["turn"]
     turn: TurnNumber
     speech_end_at: Ms | None = None
@@ -128,7 +266,9 @@ class Turn(_Event):
 
 
 class Deviation(_Event):
-    """A spoken response nobody asked for, with no get_reply before it: cut by the scenario."""
+    """contract 2: a spoken response nobody asked for (no `get_reply` before it), cut by the
+    scenario; counted in `GET /call/{id}`
+    """
 
     type: Literal["deviation"]
     turn: TurnNumber | None = None
@@ -137,11 +277,15 @@ class Deviation(_Event):
 
 
 class BargeIn(_Event):
+    """the operator interrupted the client; playback stopped"""
+
     type: Literal["barge_in"]
     turn: TurnNumber | None = None
 
 
 class Error(_Event):
+    """a backend/OpenAI/platform error the scenario handled"""
+
     type: Literal["error"]
     where: str = Field(max_length=64)
     code: Code | Annotated[str, Field(max_length=64)] | None = None
@@ -149,6 +293,11 @@ class Error(_Event):
 
 
 class Ended(_Event):
+    """the call is over. `reason`: `end_call`, `operator_hangup`, `max_duration`, `silence`,
+    `backend_error`, `socket_closed` (OpenAI gone, refused the session, or failed two responses
+    in a row), `failed`
+    """
+
     type: Literal["ended"]
     reason: Literal[
         "end_call",

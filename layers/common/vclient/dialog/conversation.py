@@ -28,7 +28,6 @@ Rules, in the order the engine applies them:
 8. Otherwise the responder's reply, capped at ``max_reply_chars`` at a sentence or word boundary.
 """
 
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol

@@ -10,7 +10,6 @@ matches its Russian inflections (``кредит`` matches ``кредитом``),
 prefix match (``цен*``), words of four letters or fewer match exactly (``пока``).
 """
 
-
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal

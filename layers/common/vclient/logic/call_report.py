@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from vclient.dal.calls_table import CALL_SK, DIALOG_SK, EVENT_PREFIX, PERSONA_SK, EventsRepository
 from vclient.dal.items import CallRecord
 from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, normalize
+from vclient.engines.registry import engine_spec
 from vclient.errors import NotFound
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     if call_item is None:
         return None
     record = CallRecord.model_validate(call_item)
+    spec = engine_spec(record.engine)
     dialog = next((i for i in items if i.get("sk") == DIALOG_SK), None)
     events = sorted(
         (i for i in items if str(i.get("sk", "")).startswith(EVENT_PREFIX)),
@@ -125,10 +127,10 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     if persona is not None:
         covered = covered_topics(persona, transcript)
         topics = {"covered": len(covered), "total": len(persona.topics), "ids": covered}
-        if dialog and record.engine != "realtime_pure":
+        if dialog and spec.backend_turns:
             topics["answered_by_engine"] = list(dialog.get("state", {}).get("topics_answered", []))
 
-    state = (dialog or {}).get("state", {}) if record.engine != "realtime_pure" else {}
+    state = (dialog or {}).get("state", {}) if spec.backend_turns else {}
     ending = record.ending or state.get("ending") or record.end_reason
     return {
         "call_id": record.call_id,
@@ -137,7 +139,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         # The hybrid mode that ran (the session's snapshot of SSM realtime/hybrid_mode).
         "hybrid_mode": (
             (dialog or {}).get("config", {}).get("hybrid_mode", "tool")
-            if record.engine == "realtime" and dialog
+            if spec.hybrid and dialog
             else None
         ),
         "persona": {
@@ -181,7 +183,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
             ),
             "silences": (
                 None
-                if record.engine == "realtime_pure"
+                if not spec.marks_silences
                 else sum(1 for e in events if e["type"] == "turn" and not e.get("speech_end_at"))
             ),
             "duration_s": round(record.duration_ms / 1000, 1) if record.duration_ms else None,

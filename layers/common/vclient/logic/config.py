@@ -39,7 +39,6 @@ so a warm turn never reads SSM. The seed's environment names (``VOX_DIALOG_RULE_
 override single fields of the engine routes; see ``ENV_OVERRIDES`` and docs/configuration.md.
 """
 
-
 import json
 import re
 from collections.abc import Mapping

@@ -21,6 +21,7 @@ from vclient.dialog.conversation import Conversation, DialogState, Responder
 from vclient.dialog.persona import Persona
 from vclient.dialog.realtime import say_exactly_response
 from vclient.dialog.scripted import ScriptedResponder
+from vclient.engines.registry import engine_spec
 from vclient.errors import ApiError, ConfigurationError, Conflict
 from vclient.logic.call_token import authorize
 from vclient.logic.config import CallConfig, parameter_name
@@ -140,8 +141,9 @@ class AnswerTurn:
             raise self._turn_conflict(claim.status, claim.item, request.turn)
         item = claim.item
         assert item is not None
-        if item["engine"] == "realtime_pure":
-            raise Conflict("The realtime_pure engine has no backend turns", engine="realtime_pure")
+        spec = engine_spec(item["engine"])
+        if not spec.backend_turns:
+            raise Conflict(f"The {spec.name} engine has no backend turns", engine=spec.name)
 
         config = CallConfig.model_validate(item["config"])
         persona = self.personas.get(call_id)
@@ -164,7 +166,7 @@ class AnswerTurn:
             fallback=result.fallback,
             realtime_response=(
                 say_exactly_response(result.reply, reasoning_effort=config.say_effort())
-                if item["engine"] == "realtime"
+                if spec.hybrid
                 else None
             ),
         )

@@ -10,16 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from vclient.api.scenario import (
+    CONTRACT_VERSION,
+    Session,
+    SessionDialog,
+    SessionLimits,
+    SessionPersona,
+    SessionRealtime,
+)
 from vclient.dal.calls_table import CallsRepository, DialogRepository
 from vclient.dal.items import CallRecord
 from vclient.dal.openai import ClientSecret, OpenAIResponder, mint_client_secret
 from vclient.dialog.conversation import Conversation
 from vclient.dialog.persona import Persona, load_bundled
-from vclient.dialog.realtime import (
-    hybrid_session_update,
-    pure_session_update,
-    say_exactly_response,
-)
+from vclient.engines.registry import RealtimeBlock, RealtimeSettings, engine_spec
 from vclient.errors import ApiError, Conflict, NotFound
 from vclient.logic.call_token import authorize
 from vclient.logic.config import CallConfig, load_config, parameter_name
@@ -32,8 +36,6 @@ DEFAULT_APOLOGY = "Извините, у меня проблемы со связ�
 REPLY_TIMEOUT_S = 6
 ANSWER_TIMEOUT_S = 60
 EPHEMERAL_TTL_S = 300
-#: The scenario contract's version (docs/scenario-contract.md): what the scenarios may send.
-CONTRACT_VERSION = 2
 
 
 class OpenAINotConfigured(ApiError):
@@ -93,87 +95,63 @@ class ServeSession:
         config = CallConfig.model_validate(item["config"])
         voice = persona.voice.tts or config.tts_voice
         max_call = stack.routing.max_call_duration_s
-        payload: dict[str, Any] = {
-            # 2: the reply takes operator_said and client_cut, the events take deviation.
-            "contract": CONTRACT_VERSION,
-            "call_id": call_id,
-            "engine": record.engine,
-            "to": record.to,
-            "caller_id": record.caller_id,
-            "event_url": f"{api_base}/call/{call_id}/events",
-            "persona": {"id": persona.id, "name": persona.name, "language": persona.language},
-            "limits": {
-                "max_duration_s": min(persona.ending.max_duration_s + 30, max_call),
-                "silence_timeout_s": config.silence_timeout_s,
-                "max_reprompts": persona.ending.max_reprompts,
-                "reply_timeout_s": REPLY_TIMEOUT_S,
-                "answer_timeout_s": ANSWER_TIMEOUT_S,
-                "greeting_wait_s": config.greeting_wait_s,
-            },
-            "speaks_first": persona.speaks_first or config.speaks_first,
-            "apology_line": DEFAULT_APOLOGY,
+        spec = engine_spec(record.engine)
+        session = Session(
+            contract=CONTRACT_VERSION,
+            call_id=call_id,
+            engine=record.engine,
+            to=record.to,
+            caller_id=record.caller_id,
+            event_url=f"{api_base}/call/{call_id}/events",
+            persona=SessionPersona(id=persona.id, name=persona.name, language=persona.language),
+            limits=SessionLimits(
+                max_duration_s=min(persona.ending.max_duration_s + 30, max_call),
+                silence_timeout_s=config.silence_timeout_s,
+                max_reprompts=persona.ending.max_reprompts,
+                reply_timeout_s=REPLY_TIMEOUT_S,
+                answer_timeout_s=ANSWER_TIMEOUT_S,
+                greeting_wait_s=config.greeting_wait_s,
+            ),
+            speaks_first=persona.speaks_first or config.speaks_first,
+            apology_line=DEFAULT_APOLOGY,
             # Voximplant TTS voice for lines the platform speaks itself (the apology in every
             # engine; every line in the dialog engine).
-            "tts_voice": voice,
-            "record": True,
-        }
-        if record.engine in ("dialog", "realtime"):
-            payload["dialog_url"] = f"{api_base}/call/{call_id}/reply"
-            payload["first_line"] = first_line
-        if record.engine in ("dialog", "realtime"):
+            tts_voice=voice,
+            record=True,
+        )
+        if spec.backend_turns:
+            session.dialog_url = f"{api_base}/call/{call_id}/reply"
+            session.first_line = first_line
             # The session is fetched before dialing: pay the OpenAI SDK import (~0.6 s) here,
             # not inside this container's first turn.
             responder = self.responders.get(config)
             if isinstance(responder, OpenAIResponder):
                 responder.warm()
-        if record.engine == "dialog":
-            payload["dialog"] = {"asr_profile": config.asr_profile, "tts_voice": voice}
+        if spec.realtime_block is None:
+            session.dialog = SessionDialog(asr_profile=config.asr_profile, tts_voice=voice)
         else:
-            payload["realtime"] = self._realtime(record.engine, persona, config, first_line)
+            session.realtime = self._realtime(spec.realtime_block, persona, config, first_line)
         logger.info("Session served", extra={"engine": record.engine, "persona": persona.id})
-        return payload
+        return session.model_dump(mode="json", exclude_none=True)
 
     def _realtime(
-        self, engine: str, persona: Persona, config: CallConfig, first_line: str
-    ) -> dict[str, Any]:
-        options = config.realtime_options()
-        effort = config.say_effort()
-        if engine == "realtime":
-            update = hybrid_session_update(
-                persona,
-                model=config.realtime_model,
-                transcription_model=config.transcription_model,
-                mode=config.hybrid_mode,
-                **options,
-            )
-            first = say_exactly_response(first_line, reasoning_effort=effort)
-        else:
-            update = pure_session_update(
-                persona,
-                model=config.realtime_model,
-                transcription_model=config.transcription_model,
-                **options,
-            )
-            # The client's first words are the persona's opening: the same first line as the
-            # other engines, so the comparison starts level.
-            first = say_exactly_response(persona.opening, reasoning_effort=effort)
-            silence = persona.ending.silence_line or persona.ending.close_line
-        out: dict[str, Any] = {
-            "model": config.realtime_model,
-            "key_source": config.key_mode,
-            "session_update": update,
-            "first_response": first,
-        }
-        if engine == "realtime":
-            out["hybrid_mode"] = config.hybrid_mode
-        if config.realtime_trace:
-            out["trace"] = True
-        if engine == "realtime_pure":
-            # What the client says when the operator stays silent past the reprompts (the
-            # backend ends silent calls itself in the other engines).
-            out["silence_response"] = say_exactly_response(silence, reasoning_effort=effort)
+        self, block: RealtimeBlock, persona: Persona, config: CallConfig, first_line: str
+    ) -> SessionRealtime:
+        settings = RealtimeSettings(
+            model=config.realtime_model,
+            transcription_model=config.transcription_model,
+            hybrid_mode=config.hybrid_mode,
+            options=config.realtime_options(),
+            say_effort=config.say_effort(),
+        )
+        out = SessionRealtime(
+            model=config.realtime_model,
+            key_source=config.key_mode,
+            trace=True if config.realtime_trace else None,
+            **block(persona, first_line, settings),
+        )
         if config.key_mode == "voximplant_secret":
-            out["secret_name"] = "OPENAI_API_KEY"
+            out.secret_name = "OPENAI_API_KEY"
             return out
         api_key = self.responders.openai_key()
         if not api_key:
@@ -184,12 +162,12 @@ class ServeSession:
             )
         secret = self.mint_secret(
             api_key,
-            update["session"],
+            out.session_update["session"],
             ttl_s=EPHEMERAL_TTL_S,
             base_url=self.settings.openai_base_url,
         )
-        out["api_key"] = secret.value
-        out["expires_at"] = secret.expires_at
+        out.api_key = secret.value
+        out.expires_at = secret.expires_at
         return out
 
 
