@@ -61,8 +61,8 @@ from vclient.errors import (
     VoximplantTimeout,
     VoximplantUnavailable,
 )
-from vclient.logic.routing import parse_routing
-from vclient.logic.start_call import DEFAULT_PERSONA, CallStarter, resolve_persona
+from vclient.logic.config import parse_config
+from vclient.logic.start_call import CallStarter, resolve_persona
 from vclient.observability import logger, mask_number
 from vclient.vocabulary import FINAL_STATUSES, MAX_CALL_DURATION_S
 
@@ -196,10 +196,9 @@ class Batches:
     def _create_once(self, data: dict[str, Any]) -> dict[str, Any]:
         request = StartBatchRequest.model_validate(data["request"])
         raw = parameters.parameters_under(self.param_prefix, max_age=self.config_max_age_s)
-        routing = parse_routing(raw, self.route_overrides)
-        persona_id, persona_inline = resolve_persona(
-            request.persona, raw.get("default_persona") or DEFAULT_PERSONA
-        )
+        config = parse_config(raw, self.route_overrides)
+        routing = config.routing
+        persona_id, persona_inline = resolve_persona(request.persona, config.call.default_persona)
         for engine in request.engines:
             if engine not in routing.engines:
                 raise ValidationFailed(
