@@ -337,6 +337,8 @@ class LocalStack:
         self.moto.start()
         host, port = self.moto.get_host_and_port()
         self.aws_endpoint = f"http://{host}:{port}"
+        # Restored on stop: an in-process stack (tests) must not point later boto3 clients at it.
+        self._saved_env: dict[str, str] | None = dict(os.environ)
         os.environ.update(LOCAL_ENV)
         os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
 
@@ -461,6 +463,11 @@ class LocalStack:
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown
                     component.stop()
+        saved = getattr(self, "_saved_env", None)
+        if saved is not None:
+            os.environ.clear()
+            os.environ.update(saved)
+            self._saved_env = None
 
     def __enter__(self) -> LocalStack:
         return self.start()
