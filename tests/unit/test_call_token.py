@@ -57,3 +57,34 @@ def test_the_longest_call_token_is_still_accepted() -> None:
 def test_no_bearer_token_is_401(header: str | None) -> None:
     with pytest.raises(Unauthorized):
         require_call_token(header, CALL, KEY, now=NOW)
+
+
+def test_every_scenario_route_authorizes_through_the_one_token_module() -> None:
+    import ast
+    from pathlib import Path
+
+    logic = Path(__file__).resolve().parents[2] / "layers" / "common" / "vclient" / "logic"
+
+    def calls(path: Path) -> list[ast.Call]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+
+    def name(call: ast.Call) -> str:
+        f = call.func
+        return f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+
+    # Each scenario route (session, reply, events) checks the bearer token with authorize()
+    for module in ("session.py", "reply.py", "record_events.py"):
+        assert "authorize" in {name(c) for c in calls(logic / module)}, module
+    # and only the token module reads the signing key
+    readers = [
+        path.name
+        for path in logic.glob("*.py")
+        for c in calls(path)
+        if name(c) in ("secret_text", "secret_json")
+        and any(
+            isinstance(a, ast.Attribute) and a.attr == "token_secret"
+            for a in [*c.args, *(k.value for k in c.keywords)]
+        )
+    ]
+    assert readers == [], readers

@@ -17,8 +17,23 @@
  *   eventsDelayMs                         every events answer waits this long (concurrency check)
  *   sessionUpdatePatch                    keys merged into realtime.session_update.session
  *   realtimePatch                         keys merged into session.realtime (e.g. hybrid_mode)
+ *
+ * The payloads follow the contract generated from the backend's models (contract.js): the stub's
+ * own session and answers are checked against it before any patch (a drifted stub throws), and
+ * reply and events bodies are validated as the backend does (422 naming the field).
  */
 const http = require('node:http');
+const { SCHEMAS } = require('./contract');
+const { problems } = require('./schema');
+
+/** The stub serves the contract-1 session shape unless a test patches it; these may be absent. */
+const CONTRACT1_ABSENT = ['contract', 'speaks_first', 'limits.greeting_wait_s'];
+
+/** Throws when the stub's own payload is not what the backend could send. */
+function mustConform(name, value, opts) {
+  const found = problems(SCHEMAS[name], value, opts);
+  if (found.length) throw new Error(`test stub ${name} drifted from the contract: ${found.join('; ')}`);
+}
 
 const CALL_ID = '5f0c2a9e4b7d4e1f8a3c6b2d9e0f1a2b';
 const TOKEN = 'v1.5f0c2a9e.1767225600.QmVhcmVyVG9rZW5Gb3JUZXN0c09ubHk';
@@ -134,6 +149,7 @@ async function startBackend(opts = {}) {
     replyRequests: [],
     eventRequests: [],
     events: [], // accepted events in arrival order
+    rejectedEvents: [], // what the contract refused (a scenario sending it is a bug)
     duplicates: 0,
     unauthorized: 0,
     statuses: [],
@@ -177,9 +193,12 @@ async function startBackend(opts = {}) {
       // As the real backend does: both engines open with the first line said exactly.
       rt.first_response = sayExactly(engine === 'realtime' ? FIRST_LINE : PURE_LINES[0]);
       if (engine === 'realtime_pure' && opts.silenceLine) rt.silence_response = sayExactly(opts.silenceLine);
-      Object.assign(rt, opts.realtimePatch || {});
       s.realtime = rt;
     }
+    // A test that drops tts_voice checks the scenario's fallback: the backend always sends one.
+    const absent = opts.ttsVoice === null ? [...CONTRACT1_ABSENT, 'tts_voice'] : CONTRACT1_ABSENT;
+    mustConform('session', s, { allowAbsent: absent });
+    if (s.realtime) Object.assign(s.realtime, opts.realtimePatch || {});
     return Object.assign(s, opts.sessionPatch || {});
   }
 
@@ -199,6 +218,7 @@ async function startBackend(opts = {}) {
     const out = { turn, reply: a.reply, end_call: Boolean(a.end_call), phase: a.phase, ending: null, backend_ms: 12, llm_ms: 340, fallback: false };
     if (out.end_call) out.ending = a.ending || 'goodbye';
     if (engine === 'realtime') out.realtime_response = sayExactly(a.reply);
+    mustConform('reply_response', out);
     return out;
   }
 
@@ -227,9 +247,9 @@ async function startBackend(opts = {}) {
     if (route === 'reply' && req.method === 'POST') {
       st.replyRequests.push(payload);
       const { turn, text } = payload;
-      const extra = Object.keys(payload).filter((k) => !['turn', 'text', 'speech_end_at', 'connected_at', 'client_cut', 'operator_said'].includes(k));
-      if (!Number.isInteger(turn) || typeof text !== 'string' || extra.length) {
-        return { status: 422, json: { code: 'validation', message: `bad reply body ${body}` } };
+      const bad = problems(SCHEMAS.reply_request, payload);
+      if (bad.length) {
+        return { status: 422, json: { code: 'validation', message: `bad reply body ${body}: ${bad.join('; ')}` } };
       }
       hits.reply[turn] = (hits.reply[turn] || 0) + 1;
       const fail = opts.replyFail;
@@ -255,6 +275,15 @@ async function startBackend(opts = {}) {
         if (opts.eventsDelayMs) await new Promise((r) => setTimeout(r, opts.eventsDelayMs));
         const f = opts.eventsFail;
         if (f && hits.events <= (f.times || 1)) return { status: f.status || 500, json: { code: 'boom', message: 'events failed' } };
+        // As the backend: the batch and every event in it follow the contract, or nothing is taken.
+        const bad = problems(SCHEMAS.event_batch, payload);
+        (Array.isArray(payload.events) ? payload.events : []).forEach((ev, i) => {
+          bad.push(...problems(SCHEMAS.event, ev).map((p) => `events[${i}] ${p}`));
+        });
+        if (bad.length) {
+          st.rejectedEvents.push(...bad);
+          return { status: 422, json: { code: 'validation_failed', message: bad.join('; ') } };
+        }
         let accepted = 0;
         let duplicates = 0;
         for (const ev of payload.events || []) {

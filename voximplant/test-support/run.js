@@ -46,6 +46,8 @@ async function runCall(engine, { operator, config = {}, backend = {}, secrets, f
       secrets: secrets || { OPENAI_API_KEY: 'sk-test-not-a-real-key' },
       config,
     });
+    // The backend would have refused these with a 422: a scenario bug, whatever the test checks.
+    if (be.rejectedEvents.length) throw new Error(`events outside the contract: ${be.rejectedEvents.join('; ')}`);
     return { report, be };
   } finally {
     await be.close();

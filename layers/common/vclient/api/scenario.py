@@ -39,12 +39,16 @@ CONTRACT_VERSION = 2
 
 
 class SessionPersona(_Contract):
+    model_config = ConfigDict(extra="forbid")
+
     id: str = Field(description="the persona's id")
     name: str = Field(description="the client's name")
     language: str = Field(description="BCP 47, e.g. ru-RU")
 
 
 class SessionLimits(_Contract):
+    model_config = ConfigDict(extra="forbid")
+
     max_duration_s: int = Field(
         description="hard cap of the connected call: the persona's max_duration_s + 30 s, "
         "never more than SSM max_call_duration_s"
@@ -65,11 +69,15 @@ class SessionLimits(_Contract):
 
 
 class SessionDialog(_Contract):
+    model_config = ConfigDict(extra="forbid")
+
     asr_profile: str = Field(description="path under ASRProfileList")
     tts_voice: str = Field(description="path under VoiceList")
 
 
 class SessionRealtime(_Contract):
+    model_config = ConfigDict(extra="forbid")
+
     model: str = Field(description="the Realtime model")
     key_source: Literal["ephemeral", "voximplant_secret"] = Field(
         description="where the scenario gets its OpenAI key (SSM openai/key_mode)"
@@ -105,19 +113,21 @@ class SessionRealtime(_Contract):
 class Session(_Contract):
     """The answer to ``GET /call/{id}/session``: everything a scenario needs, once per call."""
 
+    model_config = ConfigDict(extra="forbid")
+
     contract: int = Field(
         description="absent = 1: the reply takes no operator_said/client_cut, no deviation event"
     )
-    call_id: str
-    engine: Engine
+    call_id: str = Field(description="the call's id (32 hex digits)")
+    engine: Engine = Field(description="the engine the call runs on")
     to: str = Field(description="E.164")
     caller_id: str = Field(description="E.164")
     event_url: str = Field(description="{api}/call/{id}/events")
     dialog_url: str | None = Field(
         default=None, description="{api}/call/{id}/reply; dialog and realtime only"
     )
-    persona: SessionPersona
-    limits: SessionLimits
+    persona: SessionPersona = Field(description="who the client is")
+    limits: SessionLimits = Field(description="the call's timers and caps")
     speaks_first: Literal["operator", "client"] = Field(
         description="the persona's speaks_first, else SSM calls/speaks_first"
     )
@@ -166,7 +176,7 @@ class ReplyRequest(_Contract):
 class ReplyResponse(_Contract):
     """The answer to ``POST /call/{id}/reply``: the same for a retried turn."""
 
-    turn: ReplyTurn
+    turn: ReplyTurn = Field(description="the turn this answers")
     reply: str = Field(description="the client's next line")
     end_call: bool = Field(description="speak reply, then hang up after playback")
     phase: str = Field(description="the persona phase the dialog is in")

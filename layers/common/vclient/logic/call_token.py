@@ -1,9 +1,9 @@
 """Per-call bearer tokens: ``<expiry epoch s>.<HMAC-SHA256(key, "v1:<call_id>:<expiry>")>``.
 
-The one owner of the token: minted by ``POST /call``, verified and required by every scenario
-route (session, reply, events). The token travels in the scenario's custom data (so it must stay
-short) and authorises the scenario's requests for this one call only. The signing key lives in
-Secrets Manager.
+The one owner of the token: minted by ``POST /call`` (``mint``), verified and required by every
+scenario route (session, reply, events: ``authorize``); nothing else reads the signing key, which
+lives in Secrets Manager. The token travels in the scenario's custom data (so it must stay short)
+and authorises the scenario's requests for this one call only.
 """
 
 from __future__ import annotations
@@ -91,6 +91,12 @@ def require_call_token(authorization: str | None, call_id: str, key: str, *, now
         raise Forbidden(
             messages.get(exc.reason, "The token is not valid"), reason=exc.reason
         ) from None
+
+
+def mint(call_id: str, *, secret_id: str, max_age: int, now: int, ttl_s: int) -> str:
+    """A new call's token, signed with the key in Secrets Manager (``POST /call``)."""
+    key = parameters.secret_text(secret_id, max_age=max_age)
+    return mint_token(call_id, key, now=now, ttl_s=ttl_s)
 
 
 def authorize(

@@ -19,7 +19,6 @@ from vclient.dal.calls_table import DialogRepository
 from vclient.dal.openai import OpenAIResponder, openai_client_factory
 from vclient.dialog.conversation import Conversation, DialogState, Responder
 from vclient.dialog.persona import Persona
-from vclient.dialog.realtime import say_exactly_response
 from vclient.dialog.scripted import ScriptedResponder
 from vclient.engines.registry import engine_spec
 from vclient.errors import ApiError, ConfigurationError, Conflict
@@ -155,6 +154,14 @@ class AnswerTurn:
             state = state.model_copy(update={"started_at_ms": request.connected_at})
         responder = self.responders.get(config)
         result = engine.turn(state, request.text, now, responder, client_cut=request.client_cut)
+        voice_response = None
+        if spec.hybrid:
+            # Imported here: only the hybrid engine's turns carry a response for the voice.
+            from vclient.dialog.realtime import say_exactly_response
+
+            voice_response = say_exactly_response(
+                result.reply, reasoning_effort=config.say_effort()
+            )
         answer = ReplyResponse(
             turn=request.turn,
             reply=result.reply,
@@ -164,11 +171,7 @@ class AnswerTurn:
             backend_ms=0,
             llm_ms=result.llm_ms,
             fallback=result.fallback,
-            realtime_response=(
-                say_exactly_response(result.reply, reasoning_effort=config.say_effort())
-                if spec.hybrid
-                else None
-            ),
+            realtime_response=voice_response,
         )
         answer.backend_ms = int((time.perf_counter() - started) * 1000)
         stored = answer.model_dump(mode="json")

@@ -48,7 +48,7 @@ from vclient.errors import (
     VoximplantTimeout,
     VoximplantUnavailable,
 )
-from vclient.logic.call_token import mint_token, token_ttl_s
+from vclient.logic.call_token import mint, token_ttl_s
 from vclient.logic.config import EngineRoute, engine_parameter, load_config
 from vclient.observability import logger, mask_number, metrics, tracer
 from vclient.settings import StartCallSettings
@@ -196,10 +196,13 @@ class CallStarter:
         token_ttl = token_ttl_s(routing.max_call_duration_s)
         record = self._new_record(call_id, engine, route, request, caller_id, now, token_ttl)
         record = record.model_copy(update={"persona": persona_id, "persona_inline": persona_inline})
-        signing_key = parameters.secret_text(
-            self.settings.token_secret, max_age=self.settings.secret_max_age_s
+        token = mint(
+            call_id,
+            secret_id=self.settings.token_secret,
+            max_age=self.settings.secret_max_age_s,
+            now=int(now),
+            ttl_s=token_ttl,
         )
-        token = mint_token(call_id, signing_key, now=int(now), ttl_s=token_ttl)
         custom_data = build_custom_data(call_id, self.settings.public_api_url or api_base, token)
         vox = self._client()
         self.repo.create(record)
