@@ -46,6 +46,8 @@ FUNCTION_ENV = {
     "VOX_CREDENTIALS_SECRET": "bench-vox",
     "TOKEN_SECRET": "bench-token",
     "OPENAI_SECRET": "bench-openai",
+    "BATCHES_TABLE": "bench-batches",
+    "BATCH_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/000000000000/bench-batches",
     "POWERTOOLS_SERVICE_NAME": "bench",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
@@ -62,9 +64,11 @@ FUNCTION_ENV = {
 def _sample(code: str) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_")}
     env.update(FUNCTION_ENV)
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        # A handler that cannot even import is the finding: say which and why, no traceback.
+        last = (out.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise SystemExit(f"bench: a cold import failed: {last}")
     return float(out.stdout.strip().splitlines()[-1])
 
 
