@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -125,6 +126,9 @@ def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
     original = botocore.client.BaseClient._make_api_call
 
     def counting(self: Any, operation: str, params: Any) -> Any:
+        # The local batch consumer polls its queue on its own threads: not a turn's call.
+        if threading.current_thread().name.startswith("batch-consumer-"):
+            return original(self, operation, params)
         calls[f"{self.meta.service_model.service_name}.{operation}"] += 1
         started = time.perf_counter()
         try:
