@@ -334,6 +334,8 @@ class LocalStack:
         self.moto.start()
         host, port = self.moto.get_host_and_port()
         self.aws_endpoint = f"http://{host}:{port}"
+        # The handlers run in this process: they see these while the stack runs (stop() restores).
+        self._saved_env = {k: os.environ.get(k) for k in [*LOCAL_ENV, "AWS_ENDPOINT_URL"]}
         os.environ.update(LOCAL_ENV)
         os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
 
@@ -458,6 +460,12 @@ class LocalStack:
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown
                     component.stop()
+        for key, value in getattr(self, "_saved_env", {}).items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
 
     def __enter__(self) -> LocalStack:
         return self.start()
