@@ -364,6 +364,7 @@ class LocalStack:
         )
         self.api.start()
         self._start_batch_consumer(functions)
+        self._start_evaluations()
 
     def _start_batch_consumer(self, functions: dict[str, FunctionSpec]) -> None:
         """No event source mappings in moto: a local consumer runs the batch worker's handler."""
@@ -376,6 +377,25 @@ class LocalStack:
                 self.names["BatchQueue"],
                 endpoint=self.aws_endpoint,
             ).start()
+
+    def _start_evaluations(self) -> None:
+        """The evaluate function on the calls table's stream, as its DynamoDB event would run it
+        (moto keeps the stream but triggers nothing): polled, right after a call ends."""
+        import boto3
+
+        from vclient_dev.streams import StreamPoller
+
+        table = boto3.client(
+            "dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION
+        ).describe_table(TableName=self.names["CallsTable"])["Table"]
+        pool = self.api.pools["EvaluateFunction"]
+        self.evaluations = StreamPoller(
+            streams=boto3.client(
+                "dynamodbstreams", endpoint_url=self.aws_endpoint, region_name=REGION
+            ),
+            stream_arn=table["LatestStreamArn"],
+            handler=pool.invoke,
+        ).start()
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -455,7 +475,7 @@ class LocalStack:
             return specs.pop(0) if len(specs) > 1 else specs[0]
 
     def stop(self) -> None:
-        for part in ("batch_consumer", "api", "vox", "emulator", "moto"):
+        for part in ("batch_consumer", "evaluations", "api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown
