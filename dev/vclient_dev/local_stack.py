@@ -453,6 +453,7 @@ class LocalStack:
                     if self.vox_setup_error
                     else []
                 ),
+                "Evaluations: the calls table's stream → EvaluateFunction (polled every 0.2 s)",
                 f"Doctor: {self.doctor_command()}",
             ]
         )
