@@ -136,17 +136,20 @@ def provision(
     clients: dict[str, Any],
     vox_key: dict[str, Any],
     parameters: dict[str, str] | None = None,
+    *,
+    streams: bool = True,
 ) -> Provisioned:
     """Creates what template.yaml would: tables, secrets and SSM parameters (with defaults).
 
     ``clients`` holds boto3 clients for dynamodb, ssm and secretsmanager (moto server or mock);
-    ``parameters`` are the template parameter values (default: the local stack's).
+    ``parameters`` are the template parameter values (default: the local stack's); ``streams``
+    False leaves the tables' streams out (the local stack: moto's are too costly).
     """
     names = {
         logical_id: f"{STACK_NAME}-{logical_id}"
         for logical_id in resources_of(template, "AWS::DynamoDB::Table")
     }
-    create_tables(clients["dynamodb"], names, template)
+    create_tables(clients["dynamodb"], names, template, streams=streams)
     # Queues (the batch queue): created plain; locally a driver consumes them (local_batches).
     queues = resources_of(template, "AWS::SQS::Queue")
     if queues:
@@ -379,22 +382,17 @@ class LocalStack:
             ).start()
 
     def _start_evaluations(self) -> None:
-        """The evaluate function on the calls table's stream, as its DynamoDB event would run it
-        (moto keeps the stream but triggers nothing): polled, right after a call ends."""
+        """The evaluate function right after each call ends, as its DynamoDB event would run it:
+        a poller hands it the stream record of each ended call without a verdict (the local
+        table has no stream: moto's grew the stack by 100–300 MB a call)."""
         import boto3
 
-        from vclient_dev.streams import StreamPoller
+        from vclient_dev.streams import EndedCallsPoller
 
-        table = boto3.client(
-            "dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION
-        ).describe_table(TableName=self.names["CallsTable"])["Table"]
-        pool = self.api.pools["EvaluateFunction"]
-        self.evaluations = StreamPoller(
-            streams=boto3.client(
-                "dynamodbstreams", endpoint_url=self.aws_endpoint, region_name=REGION
-            ),
-            stream_arn=table["LatestStreamArn"],
-            handler=pool.invoke,
+        self.evaluations = EndedCallsPoller(
+            dynamodb=boto3.client("dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION),
+            table=self.names["CallsTable"],
+            handler=self.api.pools["EvaluateFunction"].invoke,
         ).start()
 
     def _start_emulator(self) -> None:
@@ -503,7 +501,7 @@ class LocalStack:
             n: session.client(n, endpoint_url=self.aws_endpoint)
             for n in ("dynamodb", "ssm", "secretsmanager")
         }
-        done = provision(self.template, clients, vox_key)
+        done = provision(self.template, clients, vox_key, streams=False)
         self.names, self.secret_arns, self.param_prefix = done.names, done.secret_arns, done.prefix
         self.engine_routes = done.engine_routes
         # The local caller id is a number "rented" in the fake account (the doctor checks it).
@@ -567,6 +565,7 @@ class LocalStack:
                     if self.vox_setup_error
                     else []
                 ),
+                "Evaluations: EvaluateFunction for each ended call (polled every 0.3 s)",
                 f"Doctor: {self.doctor_command()}",
             ]
         )

@@ -155,10 +155,15 @@ def table_definitions(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return tables
 
 
-def create_tables(client: Any, names: Mapping[str, str], template: Mapping[str, Any]) -> None:
-    """Creates every table of the template (logical id → ``names[id]``) with its TTL."""
+def create_tables(
+    client: Any, names: Mapping[str, str], template: Mapping[str, Any], *, streams: bool = True
+) -> None:
+    """Creates every table of the template (logical id → ``names[id]``) with its TTL (and its
+    stream, unless ``streams`` is False)."""
     for logical_id, spec in table_definitions(template).items():
         ttl = spec.pop("ttl")
+        if not streams:
+            spec.pop("StreamSpecification", None)
         client.create_table(TableName=names[logical_id], **spec)
         if ttl:
             client.update_time_to_live(
