@@ -343,7 +343,7 @@ def run_local_batch(
                 "stack (every timing is the emulator's)"
             )
         view = follow(client, created["batch_id"], timeout_s=timeout_s, quiet=quiet)
-        calls = [client.get(f"/call/{c['call_id']}") for c in view["calls"]]
+        calls = wait_for_evaluations(client, view, timeout_s=EVALUATION_WAIT_S)
         report = client.get(f"/reports/compare?batch={created['batch_id']}")
     snapshot = {"batch": view, "calls": calls, "report": report}
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
@@ -351,6 +351,24 @@ def run_local_batch(
         json.dumps(snapshot, ensure_ascii=False), encoding="utf-8"
     )
     return snapshot
+
+
+#: How long a local batch waits, after its last call, for the calls' evaluations (made after
+#: each hang-up) so that the report has fidelity and operator scores.
+EVALUATION_WAIT_S = 90
+
+
+def wait_for_evaluations(
+    client: Client, view: dict[str, Any], *, timeout_s: float
+) -> list[dict[str, Any]]:
+    """Every call of the batch once none has a pending evaluation (or the time is up)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        calls = [client.get(f"/call/{c['call_id']}") for c in view["calls"]]
+        pending = [c for c in calls if (c.get("evaluation") or {}).get("status") == "pending"]
+        if not pending or time.monotonic() > deadline:
+            return calls
+        time.sleep(1)
 
 
 def load_report(batch_id: str, api: str | None, api_key: str | None) -> dict[str, Any]:

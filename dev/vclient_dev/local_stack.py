@@ -138,17 +138,20 @@ def provision(
     clients: dict[str, Any],
     vox_key: dict[str, Any],
     parameters: dict[str, str] | None = None,
+    *,
+    streams: bool = True,
 ) -> Provisioned:
     """Creates what template.yaml would: tables, secrets and SSM parameters (with defaults).
 
     ``clients`` holds boto3 clients for dynamodb, ssm and secretsmanager (moto server or mock);
-    ``parameters`` are the template parameter values (default: the local stack's).
+    ``parameters`` are the template parameter values (default: the local stack's); ``streams``
+    False leaves the tables' streams out (the local stack: moto's are too costly).
     """
     names = {
         logical_id: f"{STACK_NAME}-{logical_id}"
         for logical_id in resources_of(template, "AWS::DynamoDB::Table")
     }
-    create_tables(clients["dynamodb"], names, template)
+    create_tables(clients["dynamodb"], names, template, streams=streams)
     # Queues (the batch queue): created plain; locally a driver consumes them (local_batches).
     queues = resources_of(template, "AWS::SQS::Queue")
     if queues:
@@ -337,8 +340,8 @@ class LocalStack:
         self.moto.start()
         host, port = self.moto.get_host_and_port()
         self.aws_endpoint = f"http://{host}:{port}"
-        # Restored on stop: an in-process stack (tests) must not point later boto3 clients at it.
-        self._saved_env: dict[str, str] | None = dict(os.environ)
+        # The handlers run in this process: they see these while the stack runs (stop() restores).
+        self._saved_env = {k: os.environ.get(k) for k in [*LOCAL_ENV, "AWS_ENDPOINT_URL"]}
         os.environ.update(LOCAL_ENV)
         os.environ["AWS_ENDPOINT_URL"] = self.aws_endpoint
 
@@ -367,6 +370,7 @@ class LocalStack:
         )
         self.api.start()
         self._start_batch_consumer(functions)
+        self._start_evaluations()
 
     def _start_batch_consumer(self, functions: dict[str, FunctionSpec]) -> None:
         """No event source mappings in moto: a local consumer runs the batch worker's handler."""
@@ -379,6 +383,20 @@ class LocalStack:
                 self.names["BatchQueue"],
                 endpoint=self.aws_endpoint,
             ).start()
+
+    def _start_evaluations(self) -> None:
+        """The evaluate function right after each call ends, as its DynamoDB event would run it:
+        a poller hands it the stream record of each ended call without a verdict (the local
+        table has no stream: moto's grew the stack by 100–300 MB a call)."""
+        import boto3
+
+        from vclient_dev.streams import EndedCallsPoller
+
+        self.evaluations = EndedCallsPoller(
+            dynamodb=boto3.client("dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION),
+            table=self.names["CallsTable"],
+            handler=self.api.pools["EvaluateFunction"].invoke,
+        ).start()
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -458,16 +476,17 @@ class LocalStack:
             return specs.pop(0) if len(specs) > 1 else specs[0]
 
     def stop(self) -> None:
-        for part in ("batch_consumer", "api", "vox", "emulator", "moto"):
+        for part in ("batch_consumer", "evaluations", "api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown
                     component.stop()
-        saved = getattr(self, "_saved_env", None)
-        if saved is not None:
-            os.environ.clear()
-            os.environ.update(saved)
-            self._saved_env = None
+        for key, value in getattr(self, "_saved_env", {}).items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
 
     def __enter__(self) -> LocalStack:
         return self.start()
@@ -485,7 +504,7 @@ class LocalStack:
             n: session.client(n, endpoint_url=self.aws_endpoint)
             for n in ("dynamodb", "ssm", "secretsmanager")
         }
-        done = provision(self.template, clients, vox_key)
+        done = provision(self.template, clients, vox_key, streams=False)
         self.names, self.secret_arns, self.param_prefix = done.names, done.secret_arns, done.prefix
         self.engine_routes = done.engine_routes
         # The local caller id is a number "rented" in the fake account (the doctor checks it).
@@ -549,6 +568,7 @@ class LocalStack:
                     if self.vox_setup_error
                     else []
                 ),
+                "Evaluations: EvaluateFunction for each ended call (polled every 0.3 s)",
                 f"Doctor: {self.doctor_command()}",
             ]
         )

@@ -144,15 +144,26 @@ def table_definitions(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
             "ttl": props.get("TimeToLiveSpecification"),
         }
-        if props.get("GlobalSecondaryIndexes"):
-            tables[name]["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        for key in ("GlobalSecondaryIndexes", "StreamSpecification"):
+            if props.get(key):
+                tables[name][key] = props[key]
+        if "StreamSpecification" in tables[name]:
+            tables[name]["StreamSpecification"] = {
+                "StreamEnabled": True,
+                **tables[name]["StreamSpecification"],
+            }
     return tables
 
 
-def create_tables(client: Any, names: Mapping[str, str], template: Mapping[str, Any]) -> None:
-    """Creates every table of the template (logical id → ``names[id]``) with its TTL."""
+def create_tables(
+    client: Any, names: Mapping[str, str], template: Mapping[str, Any], *, streams: bool = True
+) -> None:
+    """Creates every table of the template (logical id → ``names[id]``) with its TTL (and its
+    stream, unless ``streams`` is False)."""
     for logical_id, spec in table_definitions(template).items():
         ttl = spec.pop("ttl")
+        if not streams:
+            spec.pop("StreamSpecification", None)
         client.create_table(TableName=names[logical_id], **spec)
         if ttl:
             client.update_time_to_live(

@@ -38,7 +38,8 @@ worker = BatchWorker(
         vox_backoff_s=settings.batch_vox_backoff_s,
     ),
 )
-processor = BatchProcessor(event_type=EventType.SQS)
+# A failed tick goes back to SQS (reported, not raised): it returns after its visibility timeout.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def tick(record: SQSRecord) -> None:

@@ -224,6 +224,9 @@ def test_a_worker_that_died_after_dialing_never_dials_twice(
         worker.worker.tick(tick)
     assert len(starts(fake_vox)) == 1
     monkeypatch.setattr(repo, "add_call", real_add_call)
+    # When SQS delivers it again while the claim is fresh, the handler hands it back to SQS
+    answer = worker.handler({"Records": [_record(tick)]}, LambdaContext())
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     # When SQS delivers the same tick again after its visibility timeout (the claim is stale)
     clock = worker.worker.now
     monkeypatch.setattr(worker.worker, "now", lambda: clock() + 200)

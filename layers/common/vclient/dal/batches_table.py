@@ -224,6 +224,35 @@ class BatchesRepository(_Table):
             raise
         return True
 
+    # -- the tick chain -------------------------------------------------------------------------
+
+    def claim_tick(self, batch_id: str, *, expected: int, next_seq: int, now_ms: int) -> bool:
+        """Moves ``tick_seq`` from ``expected`` to ``next_seq`` (once); False if it moved."""
+        try:
+            self.client.update_item(
+                TableName=self._table,
+                Key=to_item({"pk": batch_pk(batch_id), "sk": BATCH_SK}),
+                UpdateExpression="SET tick_seq = :next, tick_claimed_ms = :now",
+                ConditionExpression="tick_seq = :expected",
+                ExpressionAttributeValues=to_item(
+                    {":next": next_seq, ":now": now_ms, ":expected": expected}
+                ),
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    def tick_sent(self, batch_id: str, seq: int) -> None:
+        """The tick ``seq`` is on the queue (a takeover is no longer needed)."""
+        self.client.update_item(
+            TableName=self._table,
+            Key=to_item({"pk": batch_pk(batch_id), "sk": BATCH_SK}),
+            UpdateExpression="SET tick_sent = :seq",
+            ExpressionAttributeValues=to_item({":seq": seq}),
+        )
+
     # -- claiming and releasing a start ---------------------------------------------------------
 
     def claim_start(
@@ -269,7 +298,7 @@ class BatchesRepository(_Table):
                     "TableName": self._table,
                     "Key": to_item({"pk": batch_pk(batch_id), "sk": item_sk(index)}),
                     "UpdateExpression": "SET #state = :dialing, attempt = :attempt, "
-                    "updated_at = :now REMOVE next_at",
+                    "updated_at = :now REMOVE next_at, reason",
                     "ConditionExpression": "#state IN (:queued, :waiting) AND attempt = :previous",
                     "ExpressionAttributeNames": {"#state": "state"},
                     "ExpressionAttributeValues": to_item(

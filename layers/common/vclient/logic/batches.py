@@ -33,7 +33,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.dynamodb import (
     DynamoDBPersistenceLayer,
 )
-from botocore.exceptions import ClientError
 
 from vclient.api.batches import (
     DAYS,
@@ -78,6 +77,10 @@ OUTCOMES = {
     "rejected": "rejected",
 }
 IDEMPOTENCY_TTL_S = 24 * 3600
+
+
+class TickInFlight(RuntimeError):
+    """A tick's claim is fresh and its successor not sent yet: let SQS deliver it again later."""
 
 
 def iso(epoch: float) -> str:
@@ -393,48 +396,26 @@ class BatchWorker:
             logger.info("Batch finished: no more ticks")
             return
         self.queue.send({"batch": batch_id, "seq": seq + 1}, delay_s=delay)
-        self._set(batch_id, {"tick_sent": seq + 1})
+        self.repo.tick_sent(batch_id, seq + 1)
 
     def _claim_tick(self, batch: dict[str, Any], seq: int) -> bool:
         now_ms = int(self.now() * 1000)
         stored, sent = int(batch["tick_seq"]), int(batch["tick_sent"])
-        stale = now_ms - int(batch["tick_claimed_ms"]) > self.timing.stale_tick_s * 1000
         if seq == stored:
-            expected = stored
-        elif seq == stored - 1 and sent < stored and stale:
-            expected = stored  # the claim's tick died before sending its successor: take it over
-            seq = stored - 1
-        else:
-            logger.info("Duplicate or stale tick: dropped", extra={"seq": seq, "stored": stored})
-            return False
-        try:
-            self.repo.client.update_item(
-                TableName=self.repo._table,
-                Key={"pk": {"S": f"BATCH#{batch['batch_id']}"}, "sk": {"S": "BATCH"}},
-                UpdateExpression="SET tick_seq = :next, tick_claimed_ms = :now",
-                ConditionExpression="tick_seq = :expected",
-                ExpressionAttributeValues={
-                    ":next": {"N": str(seq + 1)},
-                    ":now": {"N": str(now_ms)},
-                    ":expected": {"N": str(expected)},
-                },
+            return self.repo.claim_tick(
+                batch["batch_id"], expected=stored, next_seq=stored + 1, now_ms=now_ms
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-    def _set(self, batch_id: str, changes: dict[str, Any]) -> None:
-        names = {f"#f{i}": k for i, k in enumerate(changes)}
-        values = {f":v{i}": {"N": str(v)} for i, v in enumerate(changes.values())}
-        self.repo.client.update_item(
-            TableName=self.repo._table,
-            Key={"pk": {"S": f"BATCH#{batch_id}"}, "sk": {"S": "BATCH"}},
-            UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-        )
+        if seq == stored - 1 and sent < stored:
+            # Claimed, but its successor never sent: the claiming tick may still be running, or
+            # it died. Take it over once the claim is older than the visibility timeout; until
+            # then fail, so SQS brings this message back later instead of deleting it.
+            if now_ms - int(batch["tick_claimed_ms"]) <= self.timing.stale_tick_s * 1000:
+                raise TickInFlight(f"tick {seq} of batch {batch['batch_id']} is in flight")
+            return self.repo.claim_tick(
+                batch["batch_id"], expected=stored, next_seq=stored, now_ms=now_ms
+            )
+        logger.info("Duplicate or stale tick: dropped", extra={"seq": seq, "stored": stored})
+        return False
 
     # The tick's work: returns the delay to the next tick, or None when the batch is over.
     def _work(self, batch_id: str) -> float | None:
@@ -597,7 +578,7 @@ class BatchWorker:
         now = self.now()
         try:
             started = self.starter(
-                self._call_request(batch, request, item, attempt),
+                self._call_request(batch, request, item, attempt),  # checked at POST /batches
                 idempotency_key=key,
                 api_base=str(batch["api_base"]),
             )

@@ -162,6 +162,7 @@ class AnswerTurn:
             voice_response = say_exactly_response(
                 result.reply, reasoning_effort=config.say_effort()
             )
+        usage = responder.take_usage() if isinstance(responder, OpenAIResponder) else None
         answer = ReplyResponse(
             turn=request.turn,
             reply=result.reply,
@@ -186,6 +187,7 @@ class AnswerTurn:
             state=result.state.to_item(),
             answer=stored,
             fallback_reason=reason,
+            usage=usage,
         ):
             # Our claim lapsed and another request took the turn over: answer with its result.
             return self._wait_for(call_id, request.turn)
