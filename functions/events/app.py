@@ -11,6 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.dal.calls_table import CallsRepository, EventsRepository
+from vclient.logic.auth import principal_of, require
 from vclient.logic.call_report import CallReport
 from vclient.logic.record_events import RecordEvents
 from vclient.observability import logger, metrics, tracer
@@ -28,7 +29,8 @@ call_report = CallReport(events=_events)
 
 # Validation with the same pydantic models, without Powertools' OpenAPI layer: this function is
 # called all through a live call, so its cold start is kept short (docs/decisions.md).
-app = APIGatewayRestResolver()
+# The console reads calls at /console/api/call/{id} (Cognito token, role checked below).
+app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
 register_error_handlers(app)
 
 
@@ -41,6 +43,7 @@ def post_events(call_id: str) -> Response:
 
 @app.get("/call/<call_id>")
 def get_call(call_id: str) -> Response:
+    require(principal_of(app.current_event.raw_event.get("requestContext")), "read")
     return json_response(200, call_report(call_id_param(call_id)))
 
 

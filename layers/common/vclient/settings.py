@@ -66,13 +66,29 @@ class StartCallSettings(CallsTableSettings, TokenSettings, ConfigSettings):
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Self:
         base = super().from_env(env)
+        return base.model_copy(update={"route_overrides": cls.overrides_of(env)})
+
+    @staticmethod
+    def overrides_of(env: Mapping[str, str]) -> dict[str, str]:
         # Which VOX_*_NAME variable overrides what is vclient.logic.routing's to know.
-        overrides = {
+        return {
             name: value.strip()
             for name, value in env.items()
             if name.startswith("VOX_") and name.endswith("_NAME") and value.strip()
         }
-        return base.model_copy(update={"route_overrides": overrides})
+
+
+class ConsoleSettings(CallsTableSettings, ConfigSettings):
+    """The console function: sign-in, persona check, stopping a call, the routing settings."""
+
+    console_client_id: str
+    #: The seed's VOX_*_NAME overrides that were set, as the start-call function applies them.
+    route_overrides: dict[str, str] = {}
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        base = super().from_env(env)
+        return base.model_copy(update={"route_overrides": StartCallSettings.overrides_of(env)})
 
 
 class DialogSettings(CallsTableSettings, TokenSettings, ConfigSettings):
