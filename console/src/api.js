@@ -35,6 +35,9 @@ const WORDS = {
   internal_error: 'Ошибка на стороне сервера; она записана в журнал.',
 };
 
+/** Codes whose Russian words need the API's own sentence after them (which field, which rule). */
+const WITH_DETAIL = new Set(['validation_error', 'conflict', 'voximplant_error', 'configuration_error']);
+
 export class ApiError extends Error {
   constructor(status, body) {
     const code = (body && body.code) || 'network';
@@ -43,7 +46,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.field = body && body.field;
-    this.detail = body && body.message;
+    this.detail = WITH_DETAIL.has(code) || !WORDS[code] ? body && body.message : '';
     this.body = body || {};
   }
 }

@@ -169,14 +169,22 @@ function Live({ start, onAgain, canStop }) {
             <span class="v2v" title="голос-в-голос: конец речи оператора → первый звук клиента">${l.who === 'client' && v2v[l.turn] != null ? `${v2v[l.turn]} мс` : ''}</span>
           </li>`)}
       </ol>
-      ${call && call.summary && call.summary.voice_to_voice_ms && html`
-        <p class="muted">Голос-в-голос: p50 ${call.summary.voice_to_voice_ms.p50 ?? '—'} мс, p95 ${call.summary.voice_to_voice_ms.p95 ?? '—'} мс; ходов: ${call.summary.turns}</p>`}
+      <p class="muted summary">${summaryText(call)}</p>
       <div class="actions">
         ${!done && canStop && html`<button type="button" class="danger" onClick=${stop} disabled=${stopping}>${stopping ? 'Завершаем…' : 'Завершить'}</button>`}
         ${done && html`<button type="button" onClick=${onAgain}>Новый звонок</button>`}
       </div>
       <${ErrorText} error=${stopError} />
     </section>`;
+}
+
+const ms = (v) => (v == null ? '—' : `${v} мс`);
+
+/** One line under the transcript, always there (empty until known) so nothing below it moves. */
+function summaryText(call) {
+  const s = call && call.summary;
+  if (!s || !s.voice_to_voice_ms) return '\u00a0';
+  return `Голос-в-голос: p50 ${ms(s.voice_to_voice_ms.p50)}, p95 ${ms(s.voice_to_voice_ms.p95)}; ходов: ${s.turns}`;
 }
 
 function fmtTime(ms) {

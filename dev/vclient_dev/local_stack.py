@@ -500,8 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pace",
         type=float,
-        default=1.0,
-        help="simulated calls' pace: 1 wall time (to watch in the console), 0 as fast as possible",
+        default=0.0,
+        help="simulated calls' pace: 0 as fast as possible, 1 wall time (make up: to watch them "
+        "in the console), 4 four times as fast",
     )
     args = parser.parse_args(argv)
     stack = LocalStack(
