@@ -147,6 +147,8 @@ def table_definitions(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
             "ttl": props.get("TimeToLiveSpecification"),
         }
+        if props.get("GlobalSecondaryIndexes"):
+            tables[name]["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
     return tables
 
 

@@ -237,3 +237,47 @@ def test_yaml_syntax_error_and_duplicate_keys_report_lines() -> None:
 def test_non_mapping_yaml_is_rejected() -> None:
     with pytest.raises(PersonaError, match="mapping"):
         load_persona("- just\n- a list\n")
+
+
+def test_a_persona_without_a_scorecard_is_judged_by_the_default() -> None:
+    from vclient.verdict.scorecard import DEFAULT_SCORECARD
+
+    data = load_bundled("car_buyer").model_dump(exclude_none=True)
+    data.pop("scorecard")
+    persona = Persona.model_validate(data)
+    assert persona.scorecard is None
+    assert persona.operator_scorecard is DEFAULT_SCORECARD
+
+
+def test_bundled_personas_carry_their_own_scorecard() -> None:
+    for persona_id in ("car_buyer", "deposit_closing"):
+        persona = load_bundled(persona_id)
+        assert persona.scorecard is not None
+        assert persona.operator_scorecard is persona.scorecard
+        # and it survives the JSON round trip the stored persona makes
+        again = Persona.model_validate_json(persona.model_dump_json(exclude_none=True))
+        assert again.scorecard == persona.scorecard
+
+
+def test_a_scorecard_naming_an_unknown_topic_is_an_error_with_its_field() -> None:
+    data = load_bundled("car_buyer").model_dump(exclude_none=True)
+    data["scorecard"]["topics"]["critical"] = ["warp_drive"]
+    with pytest.raises(PersonaError) as caught:
+        load_persona(yaml.safe_dump(data, allow_unicode=True))
+    assert caught.value.field == "scorecard"
+    assert "warp_drive" in caught.value.message
+
+
+def test_a_bad_scorecard_item_names_its_field_and_line() -> None:
+    text = (
+        Path(__file__).resolve().parents[2] / "layers/common/vclient/personas/car_buyer.yaml"
+    ).read_text(encoding="utf-8")
+    text = text.replace(
+        "      weight: 8\n      dimension: first_contact",
+        "      weight: 0\n      dimension: first_contact",
+        1,
+    )
+    with pytest.raises(PersonaError) as caught:
+        load_persona(text)
+    assert caught.value.field == "scorecard.items[0].weight"
+    assert caught.value.line is not None

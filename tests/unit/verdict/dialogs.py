@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from vclient.dialog.persona import load_bundled, load_persona
 from vclient.verdict.facts import CallFacts, ClientScript, TranscriptLine
 from vclient.verdict.scorecard import Scorecard
-
-SCORECARDS = Path(__file__).resolve().parents[3] / "layers/common/vclient/verdict/scorecards"
 
 
 def bundled_script(persona_id: str) -> ClientScript:
@@ -23,8 +18,10 @@ def script_from_yaml(text: str) -> ClientScript:
 
 
 def bundled_scorecard(persona_id: str) -> Scorecard:
-    data = yaml.safe_load((SCORECARDS / f"{persona_id}.yaml").read_text(encoding="utf-8"))
-    return Scorecard.model_validate(data)
+    """The bundled persona's own ``scorecard:`` (each bundled persona has one)."""
+    card = load_bundled(persona_id).scorecard
+    assert card is not None, f"bundled persona {persona_id} has no scorecard"
+    return card
 
 
 def dialogue(opening: str | None, pairs: list[tuple[str, str | None]], **facts: Any) -> CallFacts:

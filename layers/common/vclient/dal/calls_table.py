@@ -7,6 +7,7 @@ Uses the low-level client with boto3's type (de)serialisers: cheaper to create t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,25 @@ from botocore.exceptions import ClientError
 from vclient.dal.items import CallRecord
 
 CALL_SK = "CALL"
+#: The index ``GET /calls`` reads: partition ``listed`` (only call items carry it, so the index
+#: is sparse), sort ``created_at`` (ISO 8601 UTC with milliseconds: sorts as it reads).
+CALLS_INDEX = "calls_by_created"
+LISTED = "call"
+#: The call item's fields the index carries (template.yaml's NonKeyAttributes, same list).
+LISTED_FIELDS = (
+    "call_id",
+    "engine",
+    "persona",
+    "labels",
+    "status",
+    "ending",
+    "end_reason",
+    "duration_ms",
+    "connected_at",
+    "ended_at",
+    "v2v_p50_ms",
+    "verdict",
+)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -53,9 +73,36 @@ class _Table:
         return self._client
 
 
+@dataclass(frozen=True)
+class CallsFilter:
+    """What ``GET /calls`` filters on; ``since``/``until`` are ``created_at`` strings, both
+    inclusive (the caller turns an exclusive bound into the last millisecond before it)."""
+
+    engine: str | None = None
+    persona: str | None = None
+    status: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class CallsSlice:
+    """One page of listed call items, and where the next one starts (``None``: no more)."""
+
+    items: list[dict[str, Any]]
+    after: tuple[str, str] | None  # (created_at, call_id) of the last item returned
+
+
 class CallsRepository(_Table):
+    #: Index pages one list request reads at most before answering with a cursor (a rare filter
+    #: must not read the whole index in one request).
+    MAX_INDEX_PAGES = 10
+
     def create(self, record: CallRecord) -> None:
-        item = to_item({"pk": record.call_id, "sk": CALL_SK, **record.model_dump()})
+        item = to_item(
+            {"pk": record.call_id, "sk": CALL_SK, "listed": LISTED, **record.model_dump()}
+        )
         self.client.put_item(
             TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
         )
@@ -93,6 +140,73 @@ class CallsRepository(_Table):
                 return False
             raise
         return True
+
+    def list_calls(
+        self, where: CallsFilter, *, limit: int, after: tuple[str, str] | None = None
+    ) -> CallsSlice:
+        """Calls newest first from the index (a Query, never a Scan); filters other than the
+        time window are applied by DynamoDB to what the index reads."""
+        names: dict[str, str] = {"#listed": "listed"}
+        values: dict[str, Any] = {":listed": LISTED}
+        key = "#listed = :listed"
+        if where.since or where.until:
+            names["#created"] = "created_at"
+        if where.since and where.until:
+            key += " AND #created BETWEEN :since AND :until"
+            values |= {":since": where.since, ":until": where.until}
+        elif where.since:
+            key += " AND #created >= :since"
+            values[":since"] = where.since
+        elif where.until:
+            key += " AND #created <= :until"
+            values[":until"] = where.until
+        filters = []
+        for field_name in ("engine", "persona", "status"):
+            wanted = getattr(where, field_name)
+            if wanted is not None:
+                names[f"#{field_name}"] = field_name
+                values[f":{field_name}"] = wanted
+                filters.append(f"#{field_name} = :{field_name}")
+        if where.labels:
+            names["#labels"] = "labels"
+        for i, (label, wanted) in enumerate(where.labels):
+            names[f"#l{i}"] = label
+            values[f":l{i}"] = wanted
+            filters.append(f"#labels.#l{i} = :l{i}")
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": CALLS_INDEX,
+            "KeyConditionExpression": key,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values),
+            "ScanIndexForward": False,
+            "Limit": min(100, max(limit + 1, 25)),
+        }
+        if filters:
+            kwargs["FilterExpression"] = " AND ".join(filters)
+        if after is not None:
+            created_at, call_id = after
+            kwargs["ExclusiveStartKey"] = to_item(
+                {"pk": call_id, "sk": CALL_SK, "listed": LISTED, "created_at": created_at}
+            )
+        items: list[dict[str, Any]] = []
+        for _page in range(self.MAX_INDEX_PAGES):
+            page = self.client.query(**kwargs)
+            found = [from_item(item) for item in page.get("Items", [])]
+            more = "LastEvaluatedKey" in page
+            for index, item in enumerate(found):
+                items.append(item)
+                if len(items) == limit:
+                    rest = index + 1 < len(found) or more
+                    return CallsSlice(items, _position(item) if rest else None)
+            if not more:
+                return CallsSlice(items, None)
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return CallsSlice(items, _position(from_item(kwargs["ExclusiveStartKey"])))
+
+
+def _position(item: Mapping[str, Any]) -> tuple[str, str]:
+    return str(item["created_at"]), str(item["pk"])
 
 
 DIALOG_SK = "DIALOG"

@@ -41,6 +41,11 @@ class CallRecord(BaseModel):
     duration_ms: int | None = None
     ending: str | None = None
     recording_url: str | None = None
+    #: Labels posted with the call (``trainee``, ``team``, ...): listed and filtered on.
+    labels: dict[str, str] | None = None
+    # Set by the evaluation after the call (vclient.logic.evaluate_call): the list's headline.
+    v2v_p50_ms: int | None = None
+    verdict: dict[str, Any] | None = None
 
 
 def start_response(record: CallRecord) -> StartCallResponse:
@@ -50,5 +55,6 @@ def start_response(record: CallRecord) -> StartCallResponse:
         engine=record.engine,
         status=record.status,
         rule=record.rule_label,
+        labels=record.labels or {},
         voximplant=VoximplantRef(call_session_history_id=record.vox_call_session_history_id),
     )

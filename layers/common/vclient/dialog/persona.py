@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from vclient.dialog.bundled import bundled_dir, bundled_ids
+from vclient.verdict.scorecard import DEFAULT_SCORECARD, Scorecard
 
 if TYPE_CHECKING:
     import yaml
@@ -236,6 +237,8 @@ class Persona(_Strict):
     reactions: list[Reaction] = Field(default_factory=list)
     ending: Ending
     voice: Voice = Field(default_factory=Voice)
+    #: How the operator is scored (docs/verdict.md); absent: ``DEFAULT_SCORECARD``.
+    scorecard: Scorecard | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -275,7 +278,17 @@ class Persona(_Strict):
                     ("phases", i),
                     f"phase {phase.id!r} has no topics and no max_turns, so it would never run",
                 )
+        if self.scorecard is not None:
+            try:
+                self.scorecard.resolve([(t.id, t.ask) for t in self.topics])
+            except ValueError as exc:
+                raise _RuleError(("scorecard",), str(exc)) from None
         return self
+
+    @property
+    def operator_scorecard(self) -> Scorecard:
+        """The scorecard the operator is judged by: the persona's own, else the default."""
+        return self.scorecard or DEFAULT_SCORECARD
 
     @property
     def lang(self) -> str:

@@ -140,6 +140,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
             "name": persona.name if persona else None,
             "inline": record.persona_inline is not None,
         },
+        "labels": record.labels or {},
         "rule": record.rule_label,
         "to": record.to,
         "caller_id": record.caller_id,

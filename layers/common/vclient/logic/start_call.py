@@ -262,6 +262,7 @@ class CallStarter:
             updated_at=_iso(now),
             expires_at=int(now) + self.settings.retention_days * 86400,
             token_expires_at=int(now) + token_ttl,
+            labels=request.labels or None,
         )
 
     def _client(self) -> VoximplantClient:
