@@ -7,10 +7,10 @@ const E164 = /^\+[1-9]\d{7,14}$/;
 const POLL_MS = 700;
 export const STEPS = ['набор', 'звонок', 'разговор', 'завершён'];
 const FINAL = new Set(['completed', 'failed', 'no_answer', 'busy', 'rejected']);
-const OUTCOME = {
+export const OUTCOME = {
   completed: 'разговор состоялся', failed: 'ошибка', no_answer: 'не ответили', busy: 'занято', rejected: 'отклонён',
 };
-const ENDED = {
+export const ENDED = {
   end_call: 'клиент попрощался', operator_hangup: 'оператор положил трубку', max_duration: 'истекло время звонка',
   silence: 'долгое молчание', backend_error: 'ошибка бэкенда', socket_closed: 'OpenAI закрыл соединение',
   failed: 'сбой сценария', stopped: 'завершён из консоли',
@@ -172,7 +172,8 @@ function Live({ start, onAgain, canStop }) {
       <p class="muted summary">${summaryText(call)}</p>
       <div class="actions">
         ${!done && canStop && html`<button type="button" class="danger" onClick=${stop} disabled=${stopping}>${stopping ? 'Завершаем…' : 'Завершить'}</button>`}
-        ${done && html`<button type="button" onClick=${onAgain}>Новый звонок</button>`}
+        ${done && html`<button type="button" onClick=${onAgain}>Новый звонок</button>
+          <a class="button-like" href=${`#/calls/${start.call_id}`}>Разбор звонка</a>`}
       </div>
       <${ErrorText} error=${stopError} />
     </section>`;
@@ -187,7 +188,7 @@ function summaryText(call) {
   return `Голос-в-голос: p50 ${ms(s.voice_to_voice_ms.p50)}, p95 ${ms(s.voice_to_voice_ms.p95)}; ходов: ${s.turns}`;
 }
 
-function fmtTime(ms) {
+export function fmtTime(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
@@ -198,6 +199,8 @@ export function CallPage({ me }) {
   const [touched, setTouched] = useState(false);
   const [engine, setEngine] = useState(me.default_engine);
   const [persona, setPersona] = useState({ kind: 'bundled', value: (me.personas[0] || {}).id, ok: true });
+  const [trainee, setTrainee] = useState('');
+  const [team, setTeam] = useState('');
   const [error, setError] = useState(null);
   const [sending, setSending] = useState(false);
   const [started, setStarted] = useState(null);
@@ -216,7 +219,10 @@ export function CallPage({ me }) {
     setSending(true);
     setError(null);
     try {
-      const body = { to: to.trim(), scenario: engine, persona: persona.value };
+      const labels = {};
+      if (trainee.trim()) labels.trainee = trainee.trim();
+      if (team.trim()) labels.team = team.trim();
+      const body = { to: to.trim(), scenario: engine, persona: persona.value, labels };
       setStarted(await api('POST', '/call', body));
     } catch (e) {
       setError(e);
@@ -245,6 +251,12 @@ export function CallPage({ me }) {
             onChange=${() => setEngine(e.id)} /> ${e.label}${e.id === me.default_engine ? html` <span class="muted">(по умолчанию)</span>` : ''}</label>`)}
       </fieldset>
       <${PersonaField} me=${me} persona=${persona} setPersona=${setPersona} />
+      <div class="field pair">
+        <div><label for="trainee">Стажёр (метка trainee)</label>
+          <input id="trainee" value=${trainee} maxlength="100" onInput=${(e) => setTrainee(e.target.value)} /></div>
+        <div><label for="team">Команда (метка team)</label>
+          <input id="team" value=${team} maxlength="100" onInput=${(e) => setTeam(e.target.value)} /></div>
+      </div>
       ${error && fieldError !== 'to' && html`<${ErrorText} error=${error} />`}
       ${canCall
         ? html`<button type="submit" class="primary" disabled=${sending}>${sending ? 'Звоним…' : 'Позвонить'}</button>`

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import './style.css';
 import { api, loadSession, saveSession, signIn, whenSignedOut } from './api.js';
 import { CallPage } from './call.js';
+import { CallDetail, CallsPage } from './calls.js';
 import { SettingsPage } from './settings.js';
 import { ErrorText, ROLE_WORDS, html } from './ui.js';
 
@@ -53,11 +54,13 @@ function SignIn({ onSignedIn }) {
 
 const TABS = [
   { id: 'call', title: 'Звонок', may: () => true },
+  { id: 'calls', title: 'Звонки', may: () => true },
   { id: 'settings', title: 'Настройки', may: (me) => me.permissions.includes('change_routing') },
 ];
 
 function route() {
-  return (location.hash.replace(/^#\/?/, '').split('/')[0]) || 'call';
+  const [tab, id] = location.hash.replace(/^#\/?/, '').split('/');
+  return { tab: tab || 'call', id: id || null };
 }
 
 function App() {
@@ -87,7 +90,7 @@ function App() {
   if (!me) return html`<main class="page">${error ? html`<${ErrorText} error=${error} />` : html`<p class="muted">Загрузка…</p>`}</main>`;
 
   const tabs = TABS.filter((t) => t.may(me));
-  const current = tabs.find((t) => t.id === tab) ? tab : 'call';
+  const current = tabs.find((t) => t.id === tab.tab) ? tab.tab : 'call';
   function signOut() { saveSession(null); setSession(null); setMe(null); }
   return html`
     <header class="top">
@@ -100,6 +103,8 @@ function App() {
     </header>
     <main class="page">
       ${current === 'call' && html`<${CallPage} me=${me} />`}
+      ${current === 'calls' && !tab.id && html`<${CallsPage} me=${me} />`}
+      ${current === 'calls' && tab.id && html`<${CallDetail} key=${tab.id} callId=${tab.id} />`}
       ${current === 'settings' && html`<${SettingsPage} onChanged=${loadMe} />`}
     </main>`;
 }

@@ -248,3 +248,49 @@ def test_on_a_phone_the_live_view_fits_the_screen(browser: Any, console: Any) ->
         wait_final(page)
     finally:
         context.close()
+
+
+def test_the_call_list_filters_by_label_and_opens_a_call_with_its_transcript_and_turns(
+    page: Any, console: Any
+) -> None:
+    # Given a call placed from «Звонок» with labels, and it has finished
+    sign_in(page, console, "trainer")
+    page.get_by_role("link", name="Звонок").click()
+    page.get_by_label("Стажёр (метка trainee)").fill("petrova")
+    page.get_by_label("Команда (метка team)").fill("north")
+    call_id = place_call(page, engine="dialog")
+    wait_final(page)
+    stored = console.call(call_id)
+    assert stored["labels"] == {"trainee": "petrova", "team": "north"}
+    # When «Звонки» is filtered by that trainee
+    page.get_by_role("link", name="Звонки").click()
+    page.get_by_label("Стажёр").fill("petrova")
+    page.get_by_label("С даты").fill(stored["created_at"][:10])
+    page.get_by_role("button", name="Показать").click()
+    rows = page.locator("table.calls tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("trainee: petrova")
+    shot(page, "calls_filtered")
+    # And a trainee nobody has shows none
+    page.get_by_label("Стажёр").fill("nobody")
+    page.get_by_role("button", name="Показать").click()
+    expect(rows.first).to_contain_text("Звонков с такими условиями нет")
+    # When the call is opened
+    page.goto(f"{console.url}#/calls/{call_id}")
+    expect(page.get_by_role("heading", name="Расшифровка")).to_be_visible()
+    # Then its page shows every transcript line, each turn's timing, and the evaluation section
+    lines = page.locator(".transcript.detail .line")
+    expect(lines).to_have_count(len(stored["transcript"]))
+    expect(page.locator(".timeline li")).to_have_count(len(stored["turns"]))
+    evaluation = stored.get("evaluation")
+    if evaluation and evaluation.get("operator"):
+        checklist = evaluation["operator"]["checklist"]
+        expect(page.locator("table.scorecard tbody tr")).to_have_count(len(checklist))
+        quote = page.locator("button.quote").first
+        if quote.count():
+            quote.click()
+            expect(page.locator(".line.lit")).to_have_count(1)
+    else:
+        expect(page.get_by_text("Оценки этого звонка пока нет.")).to_be_visible()
+    expect(page.locator("audio")).to_have_attribute("src", stored["recording_url"])
+    shot(page, "call_detail")
