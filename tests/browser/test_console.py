@@ -48,6 +48,23 @@ def test_sign_in_refuses_a_wrong_password_in_words_then_lets_the_user_in(
     shot(page, "call_form_trainer")
 
 
+def test_the_first_view_is_quick_on_the_local_stack(page: Any, console: Any) -> None:
+    # A figure, not a timed assertion: printed for `pytest -s` and the log.
+    page.goto(console.url)
+    expect(page.get_by_role("button", name="Войти")).to_be_visible()
+    timing = page.evaluate(
+        "(() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {dom: n.domContentLoadedEventEnd, load: n.loadEventEnd,"
+        " bytes: performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize,"
+        " n.transferSize)}; })()"
+    )
+    print(
+        f"console first view (local stack, loopback): DOMContentLoaded {timing['dom']:.0f} ms, "
+        f"load {timing['load']:.0f} ms, {timing['bytes'] / 1024:.1f} KB transferred"
+    )
+    assert timing["bytes"] > 0
+
+
 def test_the_console_is_served_from_the_stack_small_and_without_secrets(console: Any) -> None:
     page = requests.get(console.url, timeout=10)
     assert page.status_code == 200
