@@ -1,7 +1,7 @@
 // «Звонок»: number, engine, persona, «Позвонить»; then the call live until «завершён».
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { ENGINES, ErrorText, engineLabel, html } from './ui.js';
+import { ENGINES, ErrorText, engineLabel, html, problemWords } from './ui.js';
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 const POLL_MS = 700;
@@ -90,7 +90,7 @@ function PersonaField({ me, persona, setPersona }) {
               <ul class="problems">
                 ${check.problems.map((p) => html`<li>
                   <button type="button" class="linklike" onClick=${() => jump(p.line)}>
-                    ${p.line ? `строка ${p.line}` : 'файл'}</button>${p.field ? ` — ${p.field}` : ''}: ${p.message}</li>`)}
+                    ${p.line ? `строка ${p.line}` : 'файл'}</button>${p.field ? ` — ${p.field}` : ''}: <span title=${p.message}>${problemWords(p.message)}</span></li>`)}
               </ul>`}
             <${ErrorText} error=${error} />
           </div>

@@ -141,6 +141,8 @@ def test_a_pasted_persona_shows_every_problem_at_its_line(page: Any, console: An
     expect(problems.first).to_be_visible()
     texts = problems.all_inner_texts()
     assert any(t.startswith("строка ") for t in texts), texts
+    assert any("строка 4 — phases: нужно хотя бы 1" in t for t in texts), texts
+    assert any("обязательное поле не задано" in t for t in texts), texts
     shot(page, "persona_problems")
     # A line's button puts the cursor on that line of the text
     page.locator(".problems li button").first.click()
