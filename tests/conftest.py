@@ -183,3 +183,31 @@ def operator_lines(persona_id: str) -> list[str]:
     script = yaml.safe_load(path.read_text())
     greeting = [script["greeting"]] if "greeting" in script else []
     return greeting + [line["say"] for line in script["lines"] if "say" in line]
+
+
+def _poller(aws: Any, module: ModuleType) -> Any:
+    from vclient_dev.streams import StreamPoller
+
+    table = aws.clients["dynamodb"].describe_table(TableName=aws.done.names["CallsTable"])
+    return StreamPoller(
+        streams=__import__("boto3").client("dynamodbstreams"),
+        stream_arn=table["Table"]["LatestStreamArn"],
+        handler=lambda event: module.handler(event, LambdaContext()),
+        max_retries=0,
+    )
+
+
+def run_stream(aws: Any, module: ModuleType) -> int:
+    """Delivers the calls table's stream so far to ``module`` (the evaluate function), as the
+    template's DynamoDB event does; returns the records delivered."""
+    poller = _poller(aws, module)
+    total = 0
+    while count := poller.poll_once():
+        total += count
+    assert poller.dropped == 0, "the evaluate function failed on a record"
+    return total
+
+
+def replay_stream(aws: Any, module: ModuleType) -> int:
+    """The whole stream once more (a retried delivery)."""
+    return run_stream(aws, module)

@@ -22,6 +22,10 @@
  * missing key. `WebSocketError` and an `HTTPResponse` of 400 or more are posted as `error` events;
  * `session.realtime.trace: true` turns on the client's trace (a file of every WebSocket message).
  *
+ * Cost (contract 3): each `response.done` usage and each input transcription's usage is posted as
+ * a `usage` event as OpenAI reported it; the hybrid engine posts each voiced backend line with the
+ * words the model spoke (`spoken`), so the verdict can measure how verbatim the voice was.
+ *
  * Hooks: the engine registers ONE object at top level: `defineRealtimeEngine(hooks)` (which
  * registers lib_call's hooks itself):
  *   name                   'realtime' | 'realtime_pure'
@@ -290,6 +294,7 @@ function onResponseDone(e) {
   const r = e.data.payload.response || {};
   const rec = responses[r.id] || { id: r.id, requested: false, functionCalls: 0, audio: false, text: '' };
   if (activeResponse && activeResponse.id === r.id) activeResponse = null;
+  postUsage('realtime', session.realtime.model, r.usage, { response_id: String(r.id || '') });
   if (rec.cut) postDeviation(rec, r);
   if (bargeCut && bargeCut.responseId === r.id) {
     // The barge-in cancelled it while generating: its (partial) audio item is the one cut.
@@ -400,9 +405,20 @@ function onClientTranscript(e) {
   if (voicing && !voicing.transcribed) {
     voicing.transcribed = true;
     turnNo = voicing.turn;
+    // The hybrid engine: the backend's line beside the words the model actually spoke (fidelity).
+    if (rtEngine.name === 'realtime' && contractAtLeast(3)) postEvent('spoken', { turn: turnNo, line: voicing.text.slice(0, 2000), text: text.slice(0, 2000) });
   }
   if (mediaPlaying) heldLines.push({ text, turn: turnNo });
   else postEvent('transcript', { who: 'client', text, turn: turnNo });
+}
+
+/**
+ * Contract 3: what OpenAI reports it used (response.done's `usage`; a transcription's `usage`),
+ * posted as is for the cost of the call. Nothing reported, nothing posted: the cost says unknown.
+ */
+function postUsage(source, model, usage, fields) {
+  if (!usage || typeof usage !== 'object' || !contractAtLeast(3) || endedPosted) return;
+  postEvent('usage', Object.assign({ source, model: typeof model === 'string' && model ? model : null, usage }, fields));
 }
 
 /** A response nobody asked for speaks: the engine decides; a cut one is flushed and cancelled. */
@@ -493,6 +509,8 @@ function onSpeechStopped(e) {
 function onInputTranscription(e) {
   const p = e.data.payload;
   if (finishing) return;
+  const tr = realtimeSession && realtimeSession.audio && realtimeSession.audio.input && realtimeSession.audio.input.transcription;
+  postUsage('transcription', tr && tr.model, p.usage, {});
   const item = opItems[p.item_id] || { id: p.item_id, endAt: Date.now(), text: '', transcribed: false, turn: openingPending ? 0 : null };
   opItems[item.id] = item;
   item.text = String(p.transcript || '').trim();

@@ -9,6 +9,7 @@ const STATUSES = ['starting', 'dialing', 'ringing', 'connected', 'completed', 'f
 const STATUS_WORDS = {
   starting: 'набор', dialing: 'набор', ringing: 'звонок', connected: 'разговор', ...OUTCOME,
 };
+const ITEM = { yes: 'да', partial: 'частично', no: 'нет', na: 'неприменимо' };
 const dateTime = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
 const seconds = (ms) => (ms == null ? '—' : `${Math.round(ms / 1000)} с`);
 const milli = (v) => (v == null ? '—' : `${v} мс`);
@@ -97,7 +98,7 @@ function Quote({ q, jump }) {
 }
 
 function Evaluation({ evaluation, jump }) {
-  if (!evaluation) return html`<p class="muted">Оценки этого звонка пока нет.</p>`;
+  if (!evaluation || evaluation.status === 'pending') return html`<p class="muted" role="status">Оценка готовится: она появится здесь после окончания звонка.</p>`;
   if (evaluation.status === 'failed') return html`<p class="error">Оценка не удалась: ${evaluation.reason}</p>`;
   const op = evaluation.operator;
   const cost = evaluation.cost;
@@ -108,11 +109,12 @@ function Evaluation({ evaluation, jump }) {
         <thead><tr><th scope="col">Пункт</th><th scope="col">Итог</th><th scope="col">Цитаты</th></tr></thead>
         <tbody>${op.checklist.map((item) => html`<tr>
           <td>${item.question}${item.critical ? html` <span class="badge">критичный</span>` : ''}</td>
-          <td class=${`verdict ${item.status}`}>${item.status}${item.note ? html`<br /><span class="muted">${item.note}</span>` : ''}</td>
+          <td class=${`verdict ${item.status}`}>${ITEM[item.status] || item.status}${item.note ? html`<br /><span class="muted">${item.note}</span>` : ''}</td>
           <td>${item.quotes.map((q) => html`<${Quote} q=${q} jump=${jump} />`)}</td></tr>`)}</tbody>
       </table></div>
       ${op.issues.length > 0 && html`<h4>Замечания</h4><ul>${op.issues.map((i) => html`<li><strong>${i.title}</strong> — ${i.recommendation}
         ${i.quotes.map((q) => html` <${Quote} q=${q} jump=${jump} />`)}</li>`)}</ul>`}`}
+    <p class="muted">Метод оценки: ${evaluation.method}${evaluation.model ? `, модель ${evaluation.model}` : ''}</p>
     <p>Верность персоне (клиент): <strong>${evaluation.client.fidelity ?? '—'}</strong>${evaluation.client.fidelity != null ? '/100' : ''}</p>
     <p>Стоимость: <strong>${typeof cost.total_usd === 'number' ? `$${cost.total_usd.toFixed(4)}` : `неизвестна (известная часть $${cost.known_usd.toFixed(4)})`}</strong>
       <span class="muted"> цены на ${cost.pricing_as_of}</span></p>`;
@@ -152,7 +154,9 @@ export function CallDetail({ callId }) {
         const c = await api('GET', `/call/${callId}`);
         if (!live) return;
         setCall(c);
-        if (!['completed', 'failed', 'no_answer', 'busy', 'rejected'].includes(c.status)) timer = setTimeout(load, 2000);
+        const running = !['completed', 'failed', 'no_answer', 'busy', 'rejected'].includes(c.status);
+        const pending = !c.evaluation || c.evaluation.status === 'pending';
+        if (running || pending) timer = setTimeout(load, 2000);
       } catch (e) {
         if (live) setError(e);
       }

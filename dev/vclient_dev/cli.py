@@ -1,8 +1,9 @@
 """The ``vclient`` command (dev tooling): calls, the demo, the local stack, setup and checks.
 
 vclient demo                         the bundled persona through all three engines, side by side
-vclient call --engine E --persona P --operator FILE [--json]
-                                     one simulated call on a local stack started for it
+vclient call --engine E --persona P --operator FILE [--label K=V]... [--json]
+                                     one simulated call on a local stack started for it; after
+                                     the transcript its verdict: scorecard, fidelity, cost
 vclient call ... --api URL --api-key K --to NUMBER
                                      one real call on a deployed stack, followed to its end
 vclient up                           the local stack until Ctrl-C (same as ``make up``)
@@ -100,8 +101,11 @@ def follow_call(
     on_line: Callable[[dict[str, Any]], None] | None = None,
     timeout_s: float = 900,
     poll_s: float = 0.25,
+    evaluation_wait_s: float = 60,
 ) -> dict[str, Any]:
-    """Polls ``GET /call/{id}`` until the call has ended, reporting new transcript lines."""
+    """Polls ``GET /call/{id}`` until the call has ended, reporting new transcript lines, then
+    up to ``evaluation_wait_s`` more for its evaluation (made after the hang-up); a call whose
+    evaluation is still pending then is returned as it is (its view says ``pending``)."""
     seen = 0
     deadline = time.monotonic() + timeout_s
     final_since: float | None = None
@@ -120,13 +124,28 @@ def follow_call(
             # The scenario's last batch (with `ended`) may trail the final status briefly.
             final_since = final_since or time.monotonic()
             if view["ended_at"] or time.monotonic() - final_since > 5:
-                return view
+                return _evaluated(url, key, view, evaluation_wait_s, poll_s)
         time.sleep(poll_s)
     raise CallError(
         f"the call did not end within {timeout_s:.0f} s (last status {view.get('status')}); "
         f"follow it with GET {url}",
         EXIT_TIMEOUT,
     )
+
+
+def _evaluated(
+    url: str, key: str, view: dict[str, Any], wait_s: float, poll_s: float
+) -> dict[str, Any]:
+    deadline = time.monotonic() + wait_s
+    while (view.get("evaluation") or {}).get("status") == "pending":
+        if time.monotonic() >= deadline:
+            return view
+        time.sleep(poll_s)
+        response = _request("GET", url, headers={"x-api-key": key})
+        if response.status_code != 200:
+            raise _api_error("GET", url, response)
+        view = response.json()
+    return view
 
 
 def exit_code(view: dict[str, Any]) -> int:
@@ -188,6 +207,80 @@ def print_summary(view: dict[str, Any], *, simulated: bool) -> None:
         f"topics {topics['covered'] if topics['covered'] is not None else '-'}"
         f"/{topics['total'] if topics['total'] is not None else '-'}"
     )
+
+
+_MARK = {"yes": "+", "partial": "~", "no": "-", "na": " "}
+
+
+def _usd(value: Any) -> str:
+    return f"${value:.6f}" if isinstance(value, int | float) else str(value)
+
+
+def verdict_lines(view: dict[str, Any]) -> list[str]:
+    """The call's evaluation as ``vclient call`` prints it after the transcript: the operator's
+    scorecard with its evidence, the client's fidelity, the cost."""
+    ev = view.get("evaluation") or {"status": "pending"}
+    if ev["status"] == "pending":
+        return ["  evaluation: pending (made after the hang-up; GET /call/{id} shows it later)"]
+    method = ev.get("method")
+    lines = []
+    op = ev.get("operator")
+    if ev["status"] == "failed":
+        lines.append(f"  evaluation failed ({method}): {ev.get('reason')}")
+    elif op:
+        lag = op["bot_lag"]
+        lines.append(
+            f"  operator {op['score']}/100 ({op['level']}) · {method}"
+            + (f" {ev['model']}" if ev.get("model") else "")
+            + f" · bot lag p50 {_ms(lag['p50_ms'])} ms, {lag['slow_turns']} slow turn(s) "
+            "(never held against the operator)"
+        )
+        lines.append(
+            "    "
+            + " · ".join(
+                f"{d['id']} {d['score'] if d['score'] is not None else 'n/a'}"
+                for d in op["dimensions"]
+            )
+        )
+        for item in op["checklist"]:
+            quote = item["quotes"][0] if item["quotes"] else None
+            evidence = f"«{quote['text']}» (turn {quote['turn']})" if quote else ""
+            why = item.get("reason") or ""
+            lines.append(
+                f"    {_MARK[item['status']]} {item['id']:<20} {item['status']:<7} "
+                f"{evidence or why}".rstrip()
+            )
+        for penalty in op["penalties"]:
+            lines.append(f"    penalty {penalty['id']} -{penalty['points']}")
+        for cap in op["caps"]:
+            lines.append(f"    capped at {cap['max_score']} ({cap['reason']})")
+        lines.append("  recommendations:")
+        lines += [f"    {n}. {text}" for n, text in enumerate(op["recommendations"], start=1)]
+    client = ev.get("client") or {}
+    if client.get("parts") is not None:
+        parts = " · ".join(
+            f"{p['id']} {p['score'] if p['score'] is not None else 'n/a'}" for p in client["parts"]
+        )
+        fidelity = client.get("fidelity")
+        lines.append(
+            f"  client fidelity {fidelity if fidelity is not None else '-'}/100"
+            + (f" · {parts}" if parts else "")
+        )
+        verbatim = client.get("verbatim")
+        if verbatim:
+            lines.append(
+                f"    verbatim: mean WER {verbatim['mean_wer']}, "
+                f"{verbatim['deviations']} deviation(s) over {len(verbatim['turns'])} turn(s)"
+            )
+    cost = ev.get("cost")
+    if cost:
+        unknown = f" (known {_usd(cost['known_usd'])}; unknown: {', '.join(cost['unknown'])})"
+        lines.append(
+            f"  cost {_usd(cost['total_usd'])}"
+            + (unknown if cost["unknown"] else "")
+            + f" · prices as of {cost['pricing_as_of']}"
+        )
+    return lines
 
 
 # -- input files ----------------------------------------------------------------------------------
@@ -323,6 +416,8 @@ def _call(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     try:
         body: dict[str, Any] = {"to": args.to or SIMULATED_TO, "scenario": args.engine}
+        if args.label:
+            body["labels"] = _labels(args.label)
         if args.persona:
             body["persona"] = _persona_arg(args.persona)
         if args.api:
@@ -345,6 +440,16 @@ def _call(args: argparse.Namespace) -> int:
     except StackStartError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
+
+
+def _labels(values: list[str]) -> dict[str, str]:
+    labels = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--label {value}: give it as key=value, e.g. --label trainee=ivanov")
+        labels[key.strip()] = text.strip()
+    return labels
 
 
 def _emulator_config(raw: str) -> dict[str, Any]:
@@ -387,6 +492,8 @@ def _run_and_report(
         print(json.dumps(view, ensure_ascii=False, indent=2))
     else:
         print_summary(view, simulated=simulated)
+        for line in verdict_lines(view):
+            print(line)
     code = exit_code(view)
     for line in failure_lines(view):
         print(line, file=sys.stderr)
@@ -508,6 +615,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="local only: emulator config as JSON or @file, e.g. faults (dev/emulator/README.md)",
     )
     call.add_argument("--json", action="store_true", help="print exactly the GET /call body")
+    call.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a call label (repeatable), e.g. --label trainee=ivanov; GET /calls filters on it",
+    )
     call.add_argument("--api", help="a deployed stack's API URL (real call)")
     call.add_argument("--api-key", help="the deployed stack's API key")
     call.add_argument("--timeout", type=float, default=900, help="seconds to follow the call")

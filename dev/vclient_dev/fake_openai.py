@@ -4,13 +4,18 @@
   JSON after a fixed delay (the benchmark's "LLM stubbed at a fixed delay"). The reply is a
   fixed short acknowledgement; it never claims a topic was answered.
 - ``POST /v1/realtime/client_secrets``: returns an ``ek_…`` value and echoes the session.
+- The verdict's judge (a chat completion whose ``json_schema`` is ``operator_verdict``): a
+  verdict in that schema, every item ``yes`` quoting the transcript's first operator line
+  exactly, with its turn (``judge: "valid"``); ``"malformed"``: not JSON; ``"invented"``: a quote
+  nobody said. Simulated, of course: it reads nothing but the prompt's transcript lines.
 - ``GET /_requests`` lists what was received (bodies included), ``DELETE /_requests`` clears;
-  ``POST /_config`` sets ``{"delay_ms", "fail_status", "malformed"}``.
+  ``POST /_config`` sets ``{"delay_ms", "fail_status", "malformed", "judge"}``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import threading
 import time
@@ -26,6 +31,7 @@ class FakeOpenAI:
     delay_ms: int = 0
     fail_status: int | None = None
     malformed: bool = False
+    judge: str = "valid"
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -50,7 +56,35 @@ class FakeOpenAI:
         with self._lock:
             return sum(1 for r in self.requests if r["path"].endswith(path_suffix))
 
+    def _verdict(self, body: dict[str, Any]) -> str:
+        schema = body["response_format"]["json_schema"]["schema"]
+        ids = schema["properties"]["items"]["items"]["properties"]["id"]["enum"]
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        first = re.search(r"^\[turn (\d+)\] Оператор: (.+)$", user, re.MULTILINE)
+        quote = {"turn": int(first.group(1)), "text": first.group(2)} if first else None
+        if self.judge == "invented" and quote:
+            quote = {**quote, "text": "Этого оператор никогда не говорил."}
+        verdict = {
+            "items": [
+                {
+                    "id": item_id,
+                    "status": "yes" if quote else "na",
+                    "quotes": [quote] if quote else [],
+                    "comment": "simulated judge",
+                }
+                for item_id in ids
+            ],
+            "signals": [],
+            "recommendations": ["Simulated: keep answering with figures and dates."],
+        }
+        return (
+            '{"items": [' if self.judge == "malformed" else json.dumps(verdict, ensure_ascii=False)
+        )
+
     def _chat(self, body: dict[str, Any]) -> dict[str, Any]:
+        response_format = body.get("response_format") or {}
+        if (response_format.get("json_schema") or {}).get("name") == "operator_verdict":
+            return self._completion(body, self._verdict(body))
         content: dict[str, Any] = {
             "reply": "Понятно, спасибо.",
             "answered_topics": [],
@@ -63,6 +97,9 @@ class FakeOpenAI:
         text = json.dumps(content, ensure_ascii=False)
         if self.malformed:
             text = '{"reply": '
+        return self._completion(body, text)
+
+    def _completion(self, body: dict[str, Any], text: str) -> dict[str, Any]:
         return {
             "id": "chatcmpl-local",
             "object": "chat.completion",
@@ -100,7 +137,7 @@ class FakeOpenAI:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = json.loads(raw or b"{}")
                 if self.path == "/_config":
-                    for key in ("delay_ms", "fail_status", "malformed"):
+                    for key in ("delay_ms", "fail_status", "malformed", "judge"):
                         if key in body:
                             setattr(fake, key, body[key])
                     self._json(200, {"ok": True})

@@ -312,6 +312,26 @@ class LocalStack:
             authorizers={"ConsoleCognito": self.console_verifier},
         )
         self.api.start()
+        self._start_evaluations()
+
+    def _start_evaluations(self) -> None:
+        """The evaluate function on the calls table's stream, as its DynamoDB event would run it
+        (moto keeps the stream but triggers nothing): polled, right after a call ends."""
+        import boto3
+
+        from vclient_dev.streams import StreamPoller
+
+        table = boto3.client(
+            "dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION
+        ).describe_table(TableName=self.names["CallsTable"])["Table"]
+        pool = self.api.pools["EvaluateFunction"]
+        self.evaluations = StreamPoller(
+            streams=boto3.client(
+                "dynamodbstreams", endpoint_url=self.aws_endpoint, region_name=REGION
+            ),
+            stream_arn=table["LatestStreamArn"],
+            handler=pool.invoke,
+        ).start()
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -366,7 +386,7 @@ class LocalStack:
             return "car_buyer"
 
     def stop(self) -> None:
-        for part in ("api", "vox", "emulator", "moto"):
+        for part in ("evaluations", "api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:
                 with contextlib.suppress(Exception):  # best effort on shutdown

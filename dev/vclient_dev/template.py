@@ -147,8 +147,14 @@ def table_definitions(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
             "ttl": props.get("TimeToLiveSpecification"),
         }
-        if props.get("GlobalSecondaryIndexes"):
-            tables[name]["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        for key in ("GlobalSecondaryIndexes", "StreamSpecification"):
+            if props.get(key):
+                tables[name][key] = props[key]
+        if "StreamSpecification" in tables[name]:
+            tables[name]["StreamSpecification"] = {
+                "StreamEnabled": True,
+                **tables[name]["StreamSpecification"],
+            }
     return tables
 
 

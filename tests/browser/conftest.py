@@ -64,6 +64,18 @@ class Console:
         answer.raise_for_status()
         return dict(answer.json())
 
+    def evaluation(self, call_id: str, timeout_s: float = 90) -> dict[str, Any]:
+        """The call's evaluation once made (it runs after the hang-up)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            evaluation = self.call(call_id).get("evaluation") or {}
+            if evaluation.get("status") not in (None, "pending"):
+                assert evaluation["status"] == "done", evaluation
+                return dict(evaluation)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no evaluation of {call_id} within {timeout_s} s")
+            time.sleep(1)
+
     def starts(self) -> list[dict[str, Any]]:
         answer = requests.get(f"{self.vox}/_requests", timeout=5).json()
         return [r for r in answer if r["cmd"] == "StartScenarios"]

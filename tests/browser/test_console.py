@@ -301,15 +301,17 @@ def test_the_call_list_filters_by_label_and_opens_a_call_with_its_transcript_and
     lines = page.locator(".transcript.detail .line")
     expect(lines).to_have_count(len(stored["transcript"]))
     expect(page.locator(".timeline li")).to_have_count(len(stored["turns"]))
-    evaluation = stored.get("evaluation")
-    if evaluation and evaluation.get("operator"):
-        checklist = evaluation["operator"]["checklist"]
-        expect(page.locator("table.scorecard tbody tr")).to_have_count(len(checklist))
-        quote = page.locator("button.quote").first
-        if quote.count():
-            quote.click()
-            expect(page.locator(".line.lit")).to_have_count(1)
-    else:
-        expect(page.get_by_text("Оценки этого звонка пока нет.")).to_be_visible()
+    # And the evaluation made after the hang-up: the scorecard, its quotes jump to their line
+    evaluation = console.evaluation(call_id)
+    checklist = evaluation["operator"]["checklist"]
+    expect(page.locator("table.scorecard tbody tr")).to_have_count(len(checklist))
+    expect(page.locator(".card")).to_contain_text(
+        f"Оператор: {evaluation['operator']['score']}/100"
+    )
+    quotes = page.locator("button.quote")
+    assert quotes.count() > 0, "a scorecard without quoted evidence"
+    quotes.first.click()
+    expect(page.locator(".line.lit")).to_have_count(1)
+    expect(page.locator(".line.lit")).to_be_focused()
     expect(page.locator("audio")).to_have_attribute("src", stored["recording_url"])
     shot(page, "call_detail")

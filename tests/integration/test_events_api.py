@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LambdaContext, import_function, load_event, operator_lines
+from tests.conftest import (
+    LambdaContext,
+    import_function,
+    load_event,
+    operator_lines,
+    replay_stream,
+    run_stream,
+)
 from tests.integration.scenario_calls import Call, place, reply, session
 
 T0 = 1_795_000_000_000
@@ -177,8 +184,13 @@ def test_get_unknown_call_is_404(events_fn: Any, aws: Any) -> None:
     assert get_call(events_fn, "nope")[0] == 422
 
 
+@pytest.fixture
+def evaluate_fn(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
+    return import_function("evaluate", function_env["EvaluateFunction"], monkeypatch)
+
+
 def test_call_view_assembles_transcript_turns_and_summary(
-    start_call: Any, events_fn: Any, dialog: Any, fake_vox: Any
+    start_call: Any, events_fn: Any, dialog: Any, fake_vox: Any, aws: Any, evaluate_fn: Any
 ) -> None:
     # Given a dialog call driven to its end, reported by the scenario's events
     call = place(start_call, fake_vox, persona="car_buyer")
@@ -216,7 +228,13 @@ def test_call_view_assembles_transcript_turns_and_summary(
     batch.append(ev(seq, "ended", t=t, reason="end_call", hangup_by="client", duration_ms=t - 5000))
     for start in range(0, len(batch), 10):
         assert post(events_fn, call, batch[start : start + 10])[0] == 200
-    # When the call is read back
+    # Before its evaluation the coverage is unknown, never a 0
+    pending = get_call(events_fn, call.call_id)[1]
+    assert pending["evaluation"] == {"status": "pending"}
+    assert pending["summary"]["topics"]["covered"] is None
+    assert pending["summary"]["topics"]["total"] == 5
+    # When the calls table's stream reaches the evaluate function, and the call is read back
+    assert run_stream(aws, evaluate_fn) > 0
     status, view = get_call(events_fn, call.call_id)
     # Then it holds the whole conversation and a comparable summary
     assert status == 200
@@ -231,32 +249,21 @@ def test_call_view_assembles_transcript_turns_and_summary(
     assert summary["turns"] == 6
     assert summary["voice_to_voice_ms"] == {"p50": 900, "p95": 1200}
     assert summary["topics"]["covered"] == summary["topics"]["total"] == 5
-    assert sorted(summary["topics"]["answered_by_engine"]) == sorted(summary["topics"]["ids"])
+    assert summary["topics"]["method"] == "heuristic"
     assert summary["ending"] == "success"
     assert view["persona"]["name"] == "Андрей Смирнов"
-
-
-def test_topic_coverage_needs_the_question_before_the_answer() -> None:
-    from vclient.dialog.persona import load_bundled
-    from vclient.logic.call_report import covered_topics
-
-    persona = load_bundled("car_buyer")
-    price = persona.topic("price")
-    # A greeting that happens to say a price word answers nothing: nobody asked yet
-    early = [
-        {"who": "operator", "text": "Салон, цена любая, слушаю вас."},
-        {"who": "client", "text": price.ask},
-    ]
-    assert covered_topics(persona, early) == []
-    # Asked, then answered
-    asked = [*early, {"who": "operator", "text": "Три миллиона рублей."}]
-    assert covered_topics(persona, asked) == ["price"]
-    # A paraphrased question counts too (two of the question's distinctive words)
-    paraphrase = [
-        {"who": "client", "text": "Подскажите, сколько стоит такая комплектация по цене?"},
-        {"who": "operator", "text": "Три миллиона рублей."},
-    ]
-    assert "price" in covered_topics(persona, paraphrase)
+    # And the evaluation is there whole: the scorecard, the fidelity, the cost
+    evaluation = view["evaluation"]
+    assert evaluation["status"] == "done" and evaluation["method"] == "heuristic"
+    assert summary["topics"]["ids"] == evaluation["topics"]["ids"]
+    assert 0 <= evaluation["operator"]["score"] <= 100 and evaluation["operator"]["level"]
+    assert evaluation["client"]["fidelity"] is not None
+    assert evaluation["cost"]["pricing_as_of"]
+    # And a second delivery of the same records changes nothing (stored once)
+    again = aws.call_item(call.call_id)["verdict"]
+    assert again["operator_score"] == evaluation["operator"]["score"]
+    replay_stream(aws, evaluate_fn)
+    assert get_call(events_fn, call.call_id)[1]["evaluation"] == evaluation
 
 
 def test_session_is_closed_once_the_call_has_ended(

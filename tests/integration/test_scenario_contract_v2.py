@@ -39,8 +39,8 @@ def test_defaults_the_operator_greets_first_and_the_hybrid_uses_its_tool(
     call = place(start_call, fake_vox, scenario="realtime", persona="car_buyer")
     # When the hybrid engine's session is fetched
     body = session(dialog, call)[1]
-    # Then it speaks contract 2, waits for the operator's greeting, and runs the tool mode
-    assert body["contract"] == 2
+    # Then it speaks contract 3 (usage and spoken events), waits for the greeting, runs tool mode
+    assert body["contract"] == 3
     assert body["speaks_first"] == "operator"
     assert body["limits"]["greeting_wait_s"] == 2
     rt = body["realtime"]

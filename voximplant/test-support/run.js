@@ -36,8 +36,9 @@ function bundleOf(rule) {
  * @returns {Promise<{report: object, be: object}>}
  */
 async function runCall(engine, { operator, config = {}, backend = {}, secrets, form = 'list' } = {}) {
-  // The stub speaks contract 2 (the reply fields operator_said / client_cut, the deviation event).
-  const be = await startBackend({ engine, ...backend, sessionPatch: { contract: 2, ...(backend.sessionPatch || {}) } });
+  // The stub speaks contract 3 (2: the reply fields operator_said / client_cut, the deviation
+  // event; 3: the usage and spoken events).
+  const be = await startBackend({ engine, ...backend, sessionPatch: { contract: 3, ...(backend.sessionPatch || {}) } });
   try {
     const report = await runScenario({
       scenarioPaths: form === 'bundle' ? [bundleOf(RULES[engine])] : SCENARIOS[engine],

@@ -503,7 +503,31 @@ class RealtimeClient {
       object: 'realtime.response', id: r.id, status, status_details: details || null, output,
       conversation_id: 'conv_emulated', output_modalities: ['audio'], max_output_tokens: 'inf',
       audio: { output: { format: clone(this.session.audio.output.format), voice: this.session.audio.output.voice } },
-      usage: null, metadata: null,
+      usage: status === 'in_progress' || status === 'failed' ? null : this.usageOf(r, output), metadata: null,
+    };
+  }
+
+  /**
+   * A SIMULATED usage in the GA shape (figures made up, deterministic): input text ≈ the
+   * instructions and the conversation's text at 4 characters a token, earlier responses' input
+   * counted as cached; input audio 10 tokens a second of operator speech; output audio 20 tokens
+   * a second of speech (≈ 60 ms a character), output text ≈ the transcript at 4 characters a token.
+   */
+  usageOf(r, output) {
+    const said = (output || []).map((o) => (o.content || []).map((c) => c.transcript || '').join(' ')).join(' ');
+    const calls = (output || []).filter((o) => o.type === 'function_call').map((o) => o.arguments || '').join('');
+    const heardChars = (r.heard || []).join(' ').length;
+    const textIn = Math.ceil(((this.session.instructions || '').length + JSON.stringify(this.items).length) / 4);
+    const audioIn = Math.ceil(heardChars * 0.6);
+    const cachedText = Math.min(textIn, this.cachedTextTokens || 0);
+    this.cachedTextTokens = textIn;
+    const textOut = Math.ceil((said.length + calls.length) / 4);
+    const audioOut = Math.ceil(said.length * 1.2);
+    return {
+      total_tokens: textIn + audioIn + textOut + audioOut, input_tokens: textIn + audioIn, output_tokens: textOut + audioOut,
+      input_token_details: { text_tokens: textIn, audio_tokens: audioIn, image_tokens: 0, cached_tokens: cachedText,
+        cached_tokens_details: { text_tokens: cachedText, audio_tokens: 0, image_tokens: 0 } },
+      output_token_details: { text_tokens: textOut, audio_tokens: audioOut },
     };
   }
 
@@ -829,6 +853,8 @@ class RealtimeClient {
     if (input.transcription) {
       this.emitServer(cfg.realtimeTranscriptionMs, {
         type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: text,
+        // SIMULATED: the seconds of audio transcribed (≈ 70 ms a character of what was said).
+        usage: { type: 'duration', seconds: Math.max(1, Math.round(text.length * 0.07)) },
       });
     }
     // The session as it is now (a session.update may have changed create_response meanwhile).

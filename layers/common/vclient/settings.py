@@ -100,3 +100,13 @@ class DialogSettings(CallsTableSettings, TokenSettings, ConfigSettings):
 
 class EventsSettings(CallsTableSettings, TokenSettings):
     """The events function: the scenario's event trail and the call report."""
+
+
+class EvaluateSettings(CallsTableSettings, ConfigSettings):
+    """The evaluate function: the verdict of a finished call (issue 10)."""
+
+    openai_secret: str
+    openai_base_url: str | None = None
+    secret_max_age_s: int = Field(default=300, ge=0)
+    #: The judge's deadline per attempt (the SDK retries once more on its own).
+    judge_timeout_s: float = Field(default=45.0, gt=0, le=600)

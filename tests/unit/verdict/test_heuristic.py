@@ -306,3 +306,23 @@ def test_unpunctuated_recognition_text_still_has_questions_and_answers():
     assert judged["needs_discovery"].status == "yes"
     assert judged["price"].status == "yes"
     assert judged["named_company"].status == "yes"
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        # a refusal to tell beside the topic's keyword is no answer, before or after the question
+        ("Ничего не скажу, цены меняются.", "no"),
+        ("Не знаю, цена у менеджера.", "no"),
+        # a figure beside it is an answer
+        ("Точно не скажу, цена около трёх миллионов.", "yes"),
+    ],
+)
+def test_a_refusal_to_tell_beside_a_keyword_is_not_an_answer(line, status):
+    car = bundled_script("car_buyer")
+    price = next(t for t in car.topics if t.id == "price")
+    asked = dialogue(car.opening, [("Слушаю.", price.ask), (line, None)])
+    assert analyze_topics(asked, car)["price"].status == status
+    before = dialogue(car.opening, [(line, price.ask)])
+    if status == "no":
+        assert analyze_topics(before, car)["price"].status != "yes"

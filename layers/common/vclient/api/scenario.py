@@ -130,6 +130,64 @@ class Deviation(_Event):
     response_id: str = Field(default="", max_length=64)
 
 
+Tokens = Annotated[int, Field(ge=0, le=10**12)]
+
+
+class _OpenAIUsage(BaseModel):
+    """OpenAI's own usage objects, read leniently (OpenAI adds fields): only counts matter."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class CachedDetails(_OpenAIUsage):
+    text_tokens: Tokens | None = None
+    audio_tokens: Tokens | None = None
+
+
+class InputDetails(_OpenAIUsage):
+    text_tokens: Tokens | None = None
+    audio_tokens: Tokens | None = None
+    cached_tokens: Tokens | None = None
+    cached_tokens_details: CachedDetails | None = None
+
+
+class OutputDetails(_OpenAIUsage):
+    text_tokens: Tokens | None = None
+    audio_tokens: Tokens | None = None
+
+
+class ReportedUsage(_OpenAIUsage):
+    """A Realtime ``response.done`` usage, or a transcription's (``type: duration`` with
+    ``seconds``, or ``type: tokens``)."""
+
+    type: str | None = Field(default=None, max_length=32)
+    seconds: float | None = Field(default=None, ge=0, le=86_400)
+    total_tokens: Tokens | None = None
+    input_tokens: Tokens | None = None
+    output_tokens: Tokens | None = None
+    input_token_details: InputDetails | None = None
+    output_token_details: OutputDetails | None = None
+
+
+class UsageReport(_Event):
+    """Contract 3: what OpenAI reported it used, as the scenario received it."""
+
+    type: Literal["usage"]
+    source: Literal["realtime", "transcription"]
+    model: str | None = Field(default=None, max_length=100)
+    response_id: str | None = Field(default=None, max_length=64)
+    usage: ReportedUsage
+
+
+class Spoken(_Event):
+    """Contract 3, hybrid engine: the backend's line of a turn and the words the model spoke."""
+
+    type: Literal["spoken"]
+    turn: TurnNumber
+    line: str = Field(max_length=2000)
+    text: str = Field(max_length=2000)
+
+
 class BargeIn(_Event):
     type: Literal["barge_in"]
     turn: TurnNumber | None = None
@@ -171,6 +229,8 @@ Event = Annotated[
     | Turn
     | BargeIn
     | Deviation
+    | UsageReport
+    | Spoken
     | Error
     | Ended,
     Field(discriminator="type"),

@@ -42,7 +42,18 @@ _deserializer = TypeDeserializer()
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+    return {k: _serializer.serialize(_numbers(v)) for k, v in values.items() if v is not None}
+
+
+def _numbers(value: Any) -> Any:
+    """``value`` with floats as Decimals (what DynamoDB's serializer takes)."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -316,10 +327,13 @@ class DialogRepository(_Table):
         state: dict[str, Any],
         answer: dict[str, Any],
         fallback_reason: str | None = None,
+        usage: Mapping[str, Any] | None = None,
     ) -> bool:
         """Stores the turn's outcome if this request still holds the claim.
 
         ``fallback_reason`` (why the scripted responder answered) is kept from its first turn.
+        ``usage`` (the text model's tokens this turn) is added to the call's totals
+        (``text_usage``: model, calls, input, cached and output tokens), for its cost.
         """
         names = {"#n": str(turn)}
         values: dict[str, Any] = {":state": state, ":n": turn, ":prev": turn - 1, ":answer": answer}
@@ -327,6 +341,20 @@ class DialogRepository(_Table):
         if fallback_reason:
             fallback = ", fallback_reason = if_not_exists(fallback_reason, :fr)"
             values[":fr"] = fallback_reason
+        add = ""
+        if usage:
+            add = (
+                " ADD text_calls :one, text_in_tokens :tin, text_cached_tokens :tca,"
+                " text_out_tokens :tout"
+            )
+            fallback += ", text_model = :tmodel"
+            values |= {
+                ":one": 1,
+                ":tin": int(usage.get("input_tokens") or 0),
+                ":tca": int(usage.get("cached_tokens") or 0),
+                ":tout": int(usage.get("output_tokens") or 0),
+                ":tmodel": str(usage.get("model") or "unknown"),
+            }
         remove = "REMOVE pending_turn, pending_until"
         old = turn - KEEP_ANSWERS
         if old >= 1:
@@ -337,7 +365,8 @@ class DialogRepository(_Table):
                 TableName=self._table,
                 Key=self._key(call_id),
                 UpdateExpression=(
-                    f"SET #state = :state, last_turn = :n, answers.#n = :answer{fallback} {remove}"
+                    f"SET #state = :state, last_turn = :n, answers.#n = :answer{fallback} "
+                    f"{remove}{add}"
                 ),
                 ConditionExpression="pending_turn = :n AND last_turn = :prev",
                 ExpressionAttributeNames={"#state": "state", **names},
@@ -443,3 +472,78 @@ class EventsRepository(_Table):
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+#: The call's evaluation (the verdict after the hang-up), one item per call, written once.
+EVAL_SK = "EVAL"
+
+
+class EvaluationsRepository(_Table):
+    """The evaluation item (``sk = "EVAL"``: the verdict as JSON text, so its floats stay exact)
+    and the call item's headline (``verdict``, ``v2v_p50_ms``), written in one transaction."""
+
+    def get(self, call_id: str) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self._table,
+            Key=to_item({"pk": call_id, "sk": EVAL_SK}),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return from_item(item) if item else None
+
+    def put_once(
+        self,
+        call_id: str,
+        evaluation_json: str,
+        *,
+        status: str,
+        headline: Mapping[str, Any],
+        call_changes: Mapping[str, Any],
+        expires_at: int,
+        created_at: str,
+    ) -> bool:
+        """Stores the evaluation unless one is stored already (False then: nothing written)."""
+        changes = {"verdict": _numbers(dict(headline)), **call_changes}
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        item = {
+            "pk": call_id,
+            "sk": EVAL_SK,
+            "status": status,
+            "evaluation": evaluation_json,
+            "created_at": created_at,
+            "expires_at": expires_at,
+        }
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_item(item),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": to_item({"pk": call_id, "sk": CALL_SK}),
+                            "UpdateExpression": "SET "
+                            + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
+                            "ConditionExpression": "attribute_exists(pk)",
+                            "ExpressionAttributeNames": names,
+                            "ExpressionAttributeValues": {
+                                k: _serializer.serialize(v) for k, v in values.items()
+                            },
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in (
+                "TransactionCanceledException",
+                "ConditionalCheckFailedException",
+            ):
+                return False
+            raise
+        return True

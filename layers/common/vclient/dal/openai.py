@@ -1,7 +1,8 @@
 """Every OpenAI call the backend makes: the dialog engine's text turns (``OpenAIResponder``:
 one structured-output chat completion per turn, with an explicit timeout and retry count; on
-any failure it falls back to the scripted responder and says why) and Realtime ephemeral client
-secrets for the realtime engines.
+any failure it falls back to the scripted responder and says why), Realtime ephemeral client
+secrets for the realtime engines, and the verdict's judge (``OpenAIJudge``: one strict
+structured-output completion per finished call).
 
 ``openai`` is imported lazily (about 0.6 s of cold start), only when a client is built.
 """
@@ -30,6 +31,9 @@ from vclient.errors import ApiError
 
 if TYPE_CHECKING:
     from openai import OpenAI
+
+    # The verdict's models load only where the judge runs (not in the dialog function).
+    from vclient.verdict.llm_judge import JudgeAnswer, JudgeRequest
 
 
 class OpenAIUnavailable(ApiError):
@@ -140,6 +144,14 @@ class OpenAIResponder:
         self.reasoning_effort = reasoning_effort
         self.fallback: Responder = fallback or ScriptedResponder()
         self._clock = clock
+        #: The last completion's usage (``{model, input_tokens, cached_tokens, output_tokens}``),
+        #: taken by the turn that made it (a Lambda instance serves one request at a time).
+        self.last_usage: dict[str, Any] | None = None
+
+    def take_usage(self) -> dict[str, Any] | None:
+        """The usage of the last ``respond`` (None: no completion came back), once."""
+        usage, self.last_usage = self.last_usage, None
+        return usage
 
     def warm(self) -> None:
         """Import the SDK and build the client now (off the turn path), not on the first turn."""
@@ -156,6 +168,7 @@ class OpenAIResponder:
         self, persona: Persona, state: DialogState, operator_text: str, plan: TurnPlan
     ) -> ResponderOutput:
         started = self._clock()
+        self.last_usage = None
         try:
             parsed = self._call(persona, state, operator_text, plan)
         except Exception as exc:  # any failure means: speak the scripted line instead
@@ -189,6 +202,7 @@ class OpenAIResponder:
         if self.reasoning_effort is not None:
             kwargs["reasoning_effort"] = self.reasoning_effort
         completion = self._get_client().chat.completions.parse(**kwargs)
+        self.last_usage = completion_usage(completion, self.model)
         if not completion.choices:
             raise _InvalidOutput("no choices in the completion")
         message = completion.choices[0].message
@@ -200,6 +214,20 @@ class OpenAIResponder:
         if not parsed.reply.strip():
             raise _InvalidOutput("empty reply")
         return parsed
+
+
+def completion_usage(completion: Any, model: str) -> dict[str, Any] | None:
+    """A chat completion's token counts (``cached_tokens`` is part of ``input_tokens``)."""
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return None
+    details = getattr(usage, "prompt_tokens_details", None)
+    return {
+        "model": str(getattr(completion, "model", None) or model),
+        "input_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+        "cached_tokens": int(getattr(details, "cached_tokens", 0) or 0) if details else 0,
+        "output_tokens": int(getattr(usage, "completion_tokens", 0) or 0),
+    }
 
 
 def openai_client_factory(
@@ -215,3 +243,56 @@ def openai_client_factory(
         )
 
     return factory
+
+
+# --- the verdict's judge (vclient.verdict.llm_judge): one structured-output completion ------------
+
+#: The judge reads a whole transcript: far longer than a voice turn may wait, far shorter than the
+#: SDK's 600 s default; one retry of the SDK's own (connection errors, 429, 5xx).
+JUDGE_TIMEOUT_S = 45.0
+
+
+@dataclass
+class OpenAIJudge:
+    """A ``vclient.verdict.llm_judge.Judge``: the request's system and user messages, strict JSON
+    schema output, the model's raw text back (the verdict parses and checks it). Raises on a
+    timeout, an API error or a refusal; the verdict stores that as a failed evaluation."""
+
+    client_factory: Callable[[], OpenAI]
+    model: str
+    timeout_s: float = JUDGE_TIMEOUT_S
+    max_retries: int = 1
+    #: Token counts of the last completion, for the evaluation's own cost.
+    last_usage: dict[str, Any] | None = None
+
+    def __call__(self, request: JudgeRequest) -> JudgeAnswer:
+        from vclient.verdict.llm_judge import JudgeAnswer
+
+        client = self.client_factory().with_options(
+            timeout=self.timeout_s, max_retries=self.max_retries
+        )
+        completion = client.chat.completions.create(
+            model=self.model,
+            messages=[
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user},
+            ],
+            response_format={
+                "type": "json_schema",
+                "json_schema": {
+                    "name": request.schema_name,
+                    "strict": True,
+                    "schema": request.json_schema,
+                },
+            },
+            timeout=self.timeout_s,
+        )
+        self.last_usage = completion_usage(completion, self.model)
+        if not completion.choices:
+            raise _InvalidOutput("no choices in the completion")
+        message = completion.choices[0].message
+        if getattr(message, "refusal", None):
+            raise _InvalidOutput(f"refusal: {' '.join(str(message.refusal).split())[:200]}")
+        return JudgeAnswer(
+            content=str(message.content or ""), model=getattr(completion, "model", self.model)
+        )

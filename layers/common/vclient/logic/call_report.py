@@ -1,20 +1,27 @@
 """``GET /call/{id}``: the whole call assembled from its items, with a comparable summary.
 
 The summary is computed the same way for every engine so the engines can be compared on one
-persona: voice-to-voice latency from the scenario's marks, and topic coverage judged on the
-transcript — the client asked, then the operator's answer carried the topic's keywords (the
-dialog engine's own verdict is reported beside it where there is one).
+persona: voice-to-voice latency from the scenario's marks, and topic coverage from the call's
+evaluation (``vclient.logic.evaluate_call``: the operator's scorecard, the client's fidelity and
+the cost, made after the hang-up), shown whole as ``evaluation``.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from vclient.dal.calls_table import CALL_SK, DIALOG_SK, EVENT_PREFIX, PERSONA_SK, EventsRepository
+from vclient.dal.calls_table import (
+    CALL_SK,
+    DIALOG_SK,
+    EVAL_SK,
+    EVENT_PREFIX,
+    PERSONA_SK,
+    EventsRepository,
+)
 from vclient.dal.items import CallRecord
 from vclient.dialog.persona import Persona, load_bundled
-from vclient.dialog.text import contains_keyword, expect_keywords, matches_any, normalize
 from vclient.errors import NotFound
 
 
@@ -27,7 +34,8 @@ def percentile(values: list[int], q: float) -> int | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def _persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | None:
+def stored_persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | None:
+    """The call's persona: the session's snapshot, else the inline one, else the bundled one."""
     try:
         if stored and stored.get("persona"):
             return Persona.model_validate_json(str(stored["persona"]))
@@ -40,29 +48,11 @@ def _persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | Non
     return None
 
 
-def covered_topics(persona: Persona, transcript: list[dict[str, Any]]) -> list[str]:
-    """Topics the operator answered, judged on the transcript alone (so every engine alike).
-
-    A topic counts once the client has asked about it (its question, or two of the question's
-    distinctive words, in a client line) and a later operator line carries one of its answer
-    keywords. The order matters: a greeting that happens to contain a keyword answers nothing.
-    """
-    covered = []
-    for topic in persona.topics:
-        ask = normalize(" ".join(topic.ask.split()))
-        ask_words = expect_keywords(topic.ask)
-        needed = min(2, len(ask_words)) or 1
-        answers = topic.answer_keywords or expect_keywords(topic.expect)
-        raised = False
-        for line in transcript:
-            text = line["text"]
-            if line["who"] == "client":
-                hits = sum(1 for word in ask_words if contains_keyword(text, word))
-                raised = raised or ask in normalize(text) or hits >= needed
-            elif raised and matches_any(text, answers):
-                covered.append(topic.id)
-                break
-    return covered
+def evaluation_view(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The call's evaluation as stored (``vclient.verdict.result.Evaluation``), or pending."""
+    if stored is None:
+        return {"status": "pending"}
+    return dict(json.loads(str(stored["evaluation"])))
 
 
 def _diff(later: int | None, earlier: int | None) -> int | None:
@@ -81,7 +71,8 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         (i for i in items if str(i.get("sk", "")).startswith(EVENT_PREFIX)),
         key=lambda e: (e["t"], e["seq"]),
     )
-    persona = _persona(record, next((i for i in items if i.get("sk") == PERSONA_SK), None))
+    persona = stored_persona(record, next((i for i in items if i.get("sk") == PERSONA_SK), None))
+    evaluation = evaluation_view(next((i for i in items if i.get("sk") == EVAL_SK), None))
 
     transcript = [
         {
@@ -116,12 +107,16 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     backend = [t["backend_ms"] for t in turns if t["backend_ms"] is not None]
     llm = [t["llm_ms"] for t in turns if t["llm_ms"] is not None]
 
-    topics: dict[str, Any] = {"covered": None, "total": None}
-    if persona is not None:
-        covered = covered_topics(persona, transcript)
-        topics = {"covered": len(covered), "total": len(persona.topics), "ids": covered}
-        if dialog and record.engine != "realtime_pure":
-            topics["answered_by_engine"] = list(dialog.get("state", {}).get("topics_answered", []))
+    # Topic coverage is the evaluation's (the same checklist the operator's score is read from):
+    # one number, on every engine alike. Until the evaluation is stored it is unknown (None).
+    topics: dict[str, Any] = {
+        "covered": None,
+        "total": len(persona.topics) if persona is not None else None,
+        "ids": None,
+        "method": evaluation.get("method"),
+    }
+    if evaluation.get("topics"):
+        topics.update(evaluation["topics"])
 
     state = (dialog or {}).get("state", {}) if record.engine != "realtime_pure" else {}
     ending = record.ending or state.get("ending") or record.end_reason
@@ -189,6 +184,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
             "topics": topics,
             "ending": ending,
         },
+        "evaluation": evaluation,
         "events": len(events),
     }
 

@@ -153,6 +153,7 @@ class AnswerTurn:
             state = state.model_copy(update={"started_at_ms": request.connected_at})
         responder = self.responders.get(config)
         result = engine.turn(state, request.text, now, responder, client_cut=request.client_cut)
+        usage = responder.take_usage() if isinstance(responder, OpenAIResponder) else None
         answer = ReplyResponse(
             turn=request.turn,
             reply=result.reply,
@@ -181,6 +182,7 @@ class AnswerTurn:
             state=result.state.to_item(),
             answer=stored,
             fallback_reason=reason,
+            usage=usage,
         ):
             # Our claim lapsed and another request took the turn over: answer with its result.
             return self._wait_for(call_id, request.turn)

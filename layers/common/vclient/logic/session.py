@@ -34,7 +34,7 @@ REPLY_TIMEOUT_S = 6
 ANSWER_TIMEOUT_S = 60
 EPHEMERAL_TTL_S = 300
 #: The scenario contract's version (docs/scenario-contract.md): what the scenarios may send.
-CONTRACT_VERSION = 2
+CONTRACT_VERSION = 3
 
 
 class OpenAINotConfigured(ApiError):

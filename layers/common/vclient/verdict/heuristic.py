@@ -315,7 +315,12 @@ class TopicMatcher:
         # «Нужно ли заявление?» is answered by «заявление не нужно»; «подтверждено, что деньги
         # вернут» is not answered by «не вернём».
         either = self.either[topic.id]
-        if any(either or not h.negated for h in hits):
+        # Beside a refusal to tell («не скажу», «не знаю», …) a keyword alone is no answer
+        # («Ничего не скажу, цены меняются»); a figure is («Не скажу точно, цена около трёх
+        # миллионов»). A negated action («ничего не вернём, всю сумму») stays in its clause.
+        withholds = bool(morph.find_any(tokens, REFUSALS))
+        figure = any(_is_number(tokens[i]) for i in free)
+        if any(either or not h.negated for h in hits) and (not withholds or figure):
             return "strong", None
         vocab = self.unique[topic.id] if before_ask else self.vocab[topic.id]
         plain = {
