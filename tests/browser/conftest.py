@@ -134,7 +134,9 @@ def _start() -> Console:
     )
 
 
-@pytest.fixture(scope="session")
+# Module scope: the stack and the browser stop when the browser tests are done, so they add
+# nothing to the load of the tests after them.
+@pytest.fixture(scope="module")
 def console() -> Iterator[Console]:
     running = _start()
     yield running
@@ -145,7 +147,7 @@ def console() -> Iterator[Console]:
         running.process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).is_file():
         pytest.fail(
