@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help install test unit node-test lint template-check build demo up bench clean
+.PHONY: help install test unit node-test lint template-check build demo up bench clean console console-check chromium
 
 help:
 	@echo "make demo   a rehearsal batch on every engine (simulated) and its HTML report"
@@ -48,7 +48,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected nothing: that is a failure here, said in words.
-unit: $(VENV)/.installed
+# (tests/browser drives Chromium: `chromium` installs Debian's when it is missing.)
+unit: $(VENV)/.installed chromium
 	$(PY) -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
@@ -61,6 +62,25 @@ dev/emulator/node_modules/.installed: dev/emulator/package.json dev/emulator/pac
 node-test: dev/emulator/node_modules/.installed
 	node --test dev/emulator/test/ $(wildcard voximplant/test/)
 
+# The console's bundle (console/src → functions/console/static) is committed, so `sam build` and
+# the local stack need no npm; `make test` fails when it is stale.
+console/node_modules/.installed: console/package.json console/package-lock.json
+	$(NEED_NODE)
+	npm ci --prefix console --no-audit --no-fund --silent
+	touch $@
+
+console: console/node_modules/.installed
+	node console/build.mjs
+
+console-check: console/node_modules/.installed
+	node console/build.mjs --check
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+chromium:
+	@test -x /usr/bin/chromium || { echo "Installing Chromium for the browser tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| { echo "Chromium is missing and could not be installed: run apt-get install -y chromium as root (README: Prerequisites)" >&2; exit 1; }
+
 template-check: $(TOOLS)/.installed
 	$(TOOLS)/bin/cfn-lint template.yaml
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" $(TOOLS)/bin/sam validate --lint --template template.yaml --region eu-central-1
@@ -68,10 +88,11 @@ template-check: $(TOOLS)/.installed
 build: $(TOOLS)/.installed
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" $(TOOLS)/bin/sam build --template template.yaml --build-dir .aws-sam/build
 
-test: lint node-test unit template-check build
+test: lint console-check node-test unit template-check build
 
+# Simulated calls at wall time, so a person can follow one in the console.
 up: $(VENV)/.installed
-	$(PY) -m vclient_dev.local_stack
+	$(PY) -m vclient_dev.local_stack --pace 1
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/vclient demo
@@ -80,4 +101,4 @@ bench: $(VENV)/.installed
 	$(PY) -m vclient_dev.bench
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .aws-sam dev/emulator/node_modules
+	rm -rf $(VENV) $(TOOLS) .aws-sam dev/emulator/node_modules console/node_modules build

@@ -391,7 +391,28 @@ function onConnectedCommon() {
   return callEngine.onConnected();
 }
 
+/**
+ * «Завершить» in the console: the backend POSTs `{"action": "hangup", "call_id"}` to this
+ * session's media_session_access_url (it never leaves the server). The call ends the usual way
+ * out, `ended` with reason `stopped`. Answers `ok`, or what was wrong with the request.
+ */
+function onHttpRequest(ev) {
+  let command = null;
+  try {
+    command = JSON.parse(ev.content || '');
+  } catch (e) {
+    command = null;
+  }
+  if (!command || command.action !== 'hangup') return 'unknown command';
+  if (!data || command.call_id !== data.id) return 'not this call';
+  if (finishing) return 'already ending';
+  log('stop requested from the console');
+  finish('stopped', 'system');
+  return 'ok';
+}
+
 VoxEngine.addEventListener(AppEvents.Started, guard('Started', start));
+VoxEngine.addEventListener(AppEvents.HttpRequest, onHttpRequest);
 
 VoxEngine.addEventListener(AppEvents.Terminating, () => {
   terminatingSeen = true;

@@ -3,8 +3,11 @@
 - Routes, methods and API-key requirements come from the functions' ``Api`` events.
 - Each request becomes a REST v1 proxy event (path parameters, multi-value headers and query,
   ``requestContext`` with stage, domain and identity) passed to the handler with a Lambda context.
-- A missing or wrong ``x-api-key`` gets the template's INVALID_API_KEY gateway response; an
-  unknown route gets MISSING_AUTHENTICATION_TOKEN's; a handler crash gets DEFAULT_5XX's 502.
+- A missing or wrong ``x-api-key`` gets the template's INVALID_API_KEY gateway response; a route
+  naming an authorizer (the console's Cognito one) has its ``Authorization`` token checked by
+  the given verifier: its claims go in ``requestContext.authorizer.claims``, or UNAUTHORIZED's
+  401 answers; an unknown route gets MISSING_AUTHENTICATION_TOKEN's; a handler crash gets
+  DEFAULT_5XX's 502.
 - Like Lambda, one handler instance serves one request at a time; concurrent requests get
   further instances ("containers"), each a fresh import of the function's module.
 """
@@ -153,8 +156,11 @@ class LocalApiGateway:
         gateway_responses: Mapping[str, Mapping[str, Any]],
         host: str = "127.0.0.1",
         port: int = 3000,
+        authorizers: Mapping[str, Callable[[str | None], dict[str, str]]] | None = None,
     ) -> None:
         self.routes = routes
+        #: Authorizer name → verifier: the Authorization header → claims, or raises to refuse.
+        self.authorizers = dict(authorizers or {})
         self.pools = {name: FunctionPool(spec) for name, spec in functions.items()}
         self.api_keys = api_keys
         self.responses = gateway_responses
@@ -204,8 +210,20 @@ class LocalApiGateway:
         if route.api_key_required and api_key not in self.api_keys:
             status, text = self.gateway_response("INVALID_API_KEY", 403, "Forbidden")
             return status, {"Content-Type": "application/json"}, text.encode()
+        claims: dict[str, str] | None = None
+        if route.authorizer:
+            verify = self.authorizers.get(route.authorizer)
+            try:
+                if verify is None:
+                    raise LookupError(f"no local verifier for authorizer {route.authorizer}")
+                claims = verify(lowered.get("authorization"))
+            except Exception:
+                status, text = self.gateway_response("UNAUTHORIZED", 401, "Unauthorized")
+                return status, {"Content-Type": "application/json"}, text.encode()
         event = self._event(route, method, path, split.query, headers, body, params, source_ip)
         event["requestContext"]["identity"]["apiKey"] = api_key if route.api_key_required else None
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims}
         try:
             result = self.pools[route.function].invoke(event)
         except Exception:

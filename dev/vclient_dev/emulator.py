@@ -106,6 +106,11 @@ class EmulatorServer:
         response.raise_for_status()
         return str(response.json()["session_id"])
 
+    def http_request(self, session_id: str, path: str, body: bytes) -> tuple[int, bytes]:
+        """A POST to the session's access URL: AppEvents.HttpRequest in that session."""
+        response = requests.post(f"{self.url}/sessions/{session_id}{path}", data=body, timeout=10)
+        return response.status_code, response.content
+
     def report(self, session_id: str) -> dict[str, Any]:
         response = requests.get(f"{self.url}/runs/{session_id}", timeout=10)
         return dict(response.json())

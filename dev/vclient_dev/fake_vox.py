@@ -126,6 +126,9 @@ class FakeVoximplant:
     rules: dict[str, Rule] = field(default_factory=dict)
     on_start: Callable[[dict[str, Any]], str | None] | None = None
     report_for: Callable[[str], dict[str, Any]] | None = None
+    #: Delivers a request to a started call's access URL to its emulated session
+    #: (emulator session id, path below the URL, body) → (status, body): AppEvents.HttpRequest.
+    session_request: Callable[[str, str, bytes], tuple[int, bytes]] | None = None
     host: str = "127.0.0.1"
     port: int = 0
     #: StartScenarios by rule_name (+ application) is accepted; off = only rule_id works.
@@ -622,6 +625,9 @@ class FakeVoximplant:
             def do_POST(self) -> None:
                 path = urlsplit(self.path).path
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if path.startswith("/session/"):
+                    self._session_request(path, body)
+                    return
                 if path == "/_faults":
                     spec = json.loads(body or b"{}")
                     with fake._lock:
@@ -662,6 +668,20 @@ class FakeVoximplant:
                     self._json(status, {"error": {"code": 0, "msg": f"HTTP {status}"}})
                 else:
                     self._json(200, answer)
+
+            def _session_request(self, path: str, body: bytes) -> None:
+                """``media_session_access_url``: to the emulated session (AppEvents.HttpRequest)."""
+                history, _, rest = path.removeprefix("/session/").partition("/")
+                session = fake.sessions.get(int(history)) if history.isdigit() else None
+                if session is None or fake.session_request is None:
+                    self._json(404, {"error": "no running session at this access URL"})
+                    return
+                status, answer = fake.session_request(session, "/" + rest, body)
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
 
             def _json(self, status: int, value: Any) -> None:
                 payload = json.dumps(value).encode()

@@ -215,8 +215,17 @@ def condition_holds(template: dict[str, Any], name: str | None, resolve: Resolve
 def function_specs(
     template: dict[str, Any], resources: dict[str, str], extra_env: dict[str, str]
 ) -> dict[str, FunctionSpec]:
-    """Each function's code, handler and environment as the template declares them, made local."""
-    resolve = local_resolver(template, resources)
+    """Each function's code, handler and environment as the template declares them, made local.
+
+    A Cognito resource ``resources`` does not name (no user pool provisioned) resolves to a
+    placeholder, so a test without the console's pool still gets every function's environment.
+    """
+    placeholders = {
+        logical_id: f"local-{logical_id}"
+        for logical_id, res in template["Resources"].items()
+        if res["Type"].startswith("AWS::Cognito::")
+    }
+    resolve = local_resolver(template, {**placeholders, **resources})
     globals_ = template.get("Globals", {}).get("Function", {})
     base_env = resolve(globals_.get("Environment", {}).get("Variables", {}))
     functions = {}
@@ -292,6 +301,9 @@ class LocalStack:
     extra_env: dict[str, str] = field(default_factory=dict)
     #: Run each started scenario in the VoxEngine emulator (needs Node and dev/emulator's packages).
     simulate_calls: bool = True
+    #: The emulator's pace: 0 as fast as it goes (tests), 1 wall time (a person watching the
+    #: console), 2 twice as fast.
+    call_pace: float = 0
 
     def __post_init__(self) -> None:
         self.template = load_template()
@@ -354,6 +366,7 @@ class LocalStack:
         )
         self.vox.start()
         self._provision(key_json)
+        self._provision_console_users()
         self._setup_voximplant(key_json)
         self._start_emulator()
 
@@ -367,6 +380,7 @@ class LocalStack:
             gateway_responses=gateway_responses(self.template),
             host=self.host,
             port=self.port,
+            authorizers={"ConsoleCognito": self.console_verifier},
         )
         self.api.start()
         self._start_batch_consumer(functions)
@@ -413,6 +427,7 @@ class LocalStack:
             return
         self.vox.on_start = self._run_scenario
         self.vox.report_for = self.emulator.report
+        self.vox.session_request = self.emulator.http_request
 
     def _run_scenario(self, start: dict[str, Any]) -> str | None:
         from vclient_dev.emulator import bundled_operator
@@ -436,6 +451,7 @@ class LocalStack:
         config = {
             "httpRealLatency": True,
             **(by_number.get("config") or {}),
+            **({"realTimeFactor": self.call_pace} if self.call_pace else {}),
             **(start.get("config") or {}),
         }
         return self.emulator.run(paths, start["custom_data"], operator, config)
@@ -510,6 +526,22 @@ class LocalStack:
         # The local caller id is a number "rented" in the fake account (the doctor checks it).
         self.vox.phone_numbers.append(LOCAL_PARAMETERS["DefaultCallerId"].lstrip("+"))
 
+    def _provision_console_users(self) -> None:
+        """The console's user pool in moto (from the template), a user per group, the verifier."""
+        import boto3
+
+        from vclient_dev.local_auth import CognitoVerifier, provision_user_pool
+
+        cognito = boto3.client("cognito-idp", endpoint_url=self.aws_endpoint, region_name=REGION)
+        self.user_pool = provision_user_pool(
+            self.template, cognito, local_resolver(self.template, self.names), REGION
+        )
+        self.console_verifier = CognitoVerifier(
+            jwks_url=f"{self.aws_endpoint}/{self.user_pool.pool_id}/.well-known/jwks.json",
+            issuer=self.user_pool.issuer,
+            client_id=self.user_pool.client_id,
+        )
+
     def _setup_voximplant(self, vox_key: dict[str, Any]) -> None:
         """``vclient vox setup`` against the fake, as a user would run it against their account.
 
@@ -548,7 +580,11 @@ class LocalStack:
 
     def _functions(self, user_env: dict[str, str]) -> dict[str, FunctionSpec]:
         extra = {"VOX_API_URL": f"{self.vox.url}/platform_api", **user_env}
-        return function_specs(self.template, {**self.names, **self.secret_arns}, extra)
+        pool = {
+            "ConsoleUserPool": self.user_pool.pool_id,
+            "ConsoleUserPoolClient": self.user_pool.client_id,
+        }
+        return function_specs(self.template, {**self.names, **self.secret_arns, **pool}, extra)
 
     def banner(self) -> str:
         return "\n".join(
@@ -570,6 +606,11 @@ class LocalStack:
                 ),
                 "Evaluations: EvaluateFunction for each ended call (polled every 0.3 s)",
                 f"Doctor: {self.doctor_command()}",
+                f"Console: {self.api.url}/console",
+                *(
+                    f"  user {user.username} / password {user.password} ({user.group})"
+                    for user in self.user_pool.users.values()
+                ),
             ]
         )
 
@@ -589,9 +630,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-env-file", action="store_true", help="ignore .env (overrides for the handlers)"
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="simulated calls' pace: 0 as fast as possible, 1 wall time (make up: to watch them "
+        "in the console), 4 four times as fast",
+    )
     args = parser.parse_args(argv)
     stack = LocalStack(
-        port=args.port, host=args.host, env_file=None if args.no_env_file else ROOT / ".env"
+        port=args.port,
+        host=args.host,
+        env_file=None if args.no_env_file else ROOT / ".env",
+        call_pace=args.pace,
     )
     try:
         stack.start()

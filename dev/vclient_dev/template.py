@@ -108,6 +108,8 @@ class Route:
     method: str
     path: str
     api_key_required: bool
+    #: The API's authorizer the route names (``ConsoleCognito``), or None.
+    authorizer: str | None = None
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -129,6 +131,7 @@ def api_routes(template: Mapping[str, Any]) -> list[Route]:
                     method=spec["Method"].upper(),
                     path=spec["Path"],
                     api_key_required=bool(spec.get("Auth", {}).get("ApiKeyRequired", False)),
+                    authorizer=spec.get("Auth", {}).get("Authorizer"),
                 )
             )
     return routes

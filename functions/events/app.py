@@ -11,6 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.dal.calls_table import CallsRepository, EventsRepository
+from vclient.logic.auth import principal_of, require
 from vclient.logic.call_report import CallReport
 from vclient.logic.list_calls import ListCalls
 from vclient.logic.record_events import RecordEvents
@@ -30,7 +31,8 @@ list_calls = ListCalls(calls=CallsRepository(settings.calls_table))
 
 # Validation with the same pydantic models, without Powertools' OpenAPI layer: this function is
 # called all through a live call, so its cold start is kept short (docs/decisions.md).
-app = APIGatewayRestResolver()
+# The console reads calls at /console/api/call/{id} (Cognito token, role checked below).
+app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
 register_error_handlers(app)
 
 
@@ -43,11 +45,13 @@ def post_events(call_id: str) -> Response:
 
 @app.get("/call/<call_id>")
 def get_call(call_id: str) -> Response:
+    require(principal_of(app.current_event.raw_event.get("requestContext")), "read")
     return json_response(200, call_report(call_id_param(call_id)))
 
 
 @app.get("/calls")
 def get_calls() -> Response:
+    require(principal_of(app.current_event.raw_event.get("requestContext")), "read")
     page = list_calls(app.current_event.multi_value_query_string_parameters)
     return json_response(200, page.model_dump(mode="json"))
 

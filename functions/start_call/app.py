@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.api.calls import StartCallRequest
 from vclient.dal.calls_table import CallsRepository
+from vclient.logic.auth import principal_of, require
 from vclient.logic.start_call import CallStarter
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import StartCallSettings
@@ -29,12 +30,14 @@ starter = CallStarter(settings=settings, repo=CallsRepository(settings.calls_tab
 
 # Bodies are validated by the pydantic models via parse_body, as in the other two functions:
 # Powertools' OpenAPI validation layer costs ~40 ms of every cold start (docs/decisions.md).
-app = APIGatewayRestResolver()
+# The console reaches the same route at /console/api/call (Cognito token, role checked below).
+app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
 register_error_handlers(app)
 
 
 @app.post("/call")
 def post_call() -> Response:
+    require(principal_of(app.current_event.raw_event.get("requestContext")), "place_calls")
     request = parse_body(app.current_event.body, StartCallRequest)
     started = starter(
         request,

@@ -667,7 +667,8 @@ const SCHEMAS = {
               "silence",
               "backend_error",
               "socket_closed",
-              "failed"
+              "failed",
+              "stopped"
             ],
             "type": "string"
           },

@@ -79,6 +79,12 @@ class StartCallSettings(CallsTableSettings, TokenSettings, ConfigSettings):
     vox_deadline_s: float = Field(default=12.0, gt=0)
 
 
+class ConsoleSettings(CallsTableSettings, ConfigSettings):
+    """The console function: sign-in, persona check, stopping a call, the routing settings."""
+
+    console_client_id: str
+
+
 class DialogSettings(CallsTableSettings, TokenSettings, ConfigSettings):
     """The dialog function: session payloads and turns."""
 

@@ -375,6 +375,7 @@ class Ended(_Event):
         "backend_error",
         "socket_closed",
         "failed",
+        "stopped",
     ]
     hangup_by: Literal["operator", "client", "system"]
     duration_ms: Duration | None = None

@@ -45,6 +45,16 @@ def secret_json(secret_id: str, *, max_age: int) -> dict[str, Any]:
     return value
 
 
+def put_parameter(name: str, value: str, *, description: str) -> None:
+    """Overwrites one String parameter (the console's default-engine switch)."""
+    try:
+        parameters.set_parameter(name, value, overwrite=True, description=description)
+    except parameters.exceptions.SetParameterError:
+        raise ConfigurationError(
+            "The SSM parameter cannot be written right now", parameter=name
+        ) from None
+
+
 def clear_caches() -> None:
     parameters.clear_caches()
 

@@ -31,6 +31,7 @@ EndReason = Literal[
     "backend_error",
     "socket_closed",
     "failed",
+    "stopped",
 ]
 _ENDINGS = frozenset(get_args(EndingKind))
 Ms = Annotated[int, Field(ge=0, le=10**14)]
