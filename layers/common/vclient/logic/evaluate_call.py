@@ -34,6 +34,7 @@ from vclient.dal.calls_table import (
 )
 from vclient.dal.items import CallRecord
 from vclient.logic.call_report import call_view, stored_persona
+from vclient.logic.config import parameter_name
 from vclient.observability import logger, metrics
 from vclient.settings import EvaluateSettings
 from vclient.verdict.cost import DEFAULT_PRICING, Pricing, PricingError, call_cost, load_pricing
@@ -56,7 +57,9 @@ from vclient.vocabulary import FINAL_STATUSES
 #: SSM parameters (below the stack's prefix) the evaluation reads.
 PRICING_PARAMETER = "pricing"
 JUDGE_MODEL_PARAMETER = "verdict/judge_model"
-TEXT_MODEL_PARAMETER = "openai/text_model"
+TEXT_MODEL_PARAMETER = parameter_name("text_model")  # the owner spells it (logic/config.py)
+#: A usage event's source: the OpenAI Realtime API (an API, not an engine name).
+USAGE_FROM_REALTIME_API = "realtime"
 DEFAULT_JUDGE_MODEL = "gpt-5.4-mini"
 #: Reasons of a failed judge that a second attempt may cure.
 _RETRYABLE = ("judge_error", "malformed", "unknown item", "items omitted", "item ", "signal ")
@@ -77,7 +80,7 @@ def usage_of(items: list[dict[str, Any]], config: Mapping[str, Any]) -> Usage:
     seconds: dict[str, float] = defaultdict(float)
     for event in _events(items, "usage"):
         usage = event.get("usage") or {}
-        if event.get("source") == "realtime":
+        if event.get("source") == USAGE_FROM_REALTIME_API:
             realtime.append(
                 RealtimeUsage.from_response_done(event.get("model") or realtime_model, usage)
             )
