@@ -20,11 +20,12 @@ MIN_FOR_INTERVAL = 6
 MIN_FOR_P95 = 20
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
+def percentile[N: (int, float)](values: Sequence[N], q: float) -> N | None:
     """Nearest-rank percentile (the value at rank ceil(q * n)); None for no values.
 
-    The same definition as ``GET /call/{id}``'s summary, so a batch of one call shows that call's
-    figures. ``q`` is a fraction in (0, 1].
+    The one definition every figure uses (``GET /call/{id}``'s summary, the scorecard's bot lag,
+    the comparison report), so a batch of one call shows that call's figures. ``q`` is a fraction
+    in (0, 1].
     """
     if not 0 < q <= 1:
         raise ValueError("q must be in (0, 1]")

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vclient.compare.stats import percentile
 from vclient.dal.calls_table import (
     CALL_SK,
     DIALOG_SK,
@@ -26,15 +27,6 @@ from vclient.errors import NotFound
 
 if TYPE_CHECKING:
     from vclient.dialog.persona import Persona
-
-
-def percentile(values: list[int], q: float) -> int | None:
-    """Nearest-rank percentile; ``None`` for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-int(q * 100) * len(ordered) // 100))  # ceil(q * n)
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def stored_persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | None:
