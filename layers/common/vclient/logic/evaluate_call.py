@@ -29,6 +29,7 @@ from vclient.dal.calls_table import (
     DIALOG_SK,
     EVAL_SK,
     EVENT_PREFIX,
+    PERSONA_SK,
     EvaluationsRepository,
     EventsRepository,
 )
@@ -270,7 +271,9 @@ class EvaluateCall:
             facts = call_facts(view, items)
         except (ValidationError, ValueError, KeyError) as exc:
             return unjudged(f"facts: {str(exc).splitlines()[0][:200]}", None, pricing)
-        persona = stored_persona(record, next((i for i in items if i.get("sk") == "PERSONA"), None))
+        persona = stored_persona(
+            record, next((i for i in items if i.get("sk") == PERSONA_SK), None)
+        )
         if persona is None:
             return unjudged("no_persona: the call's persona cannot be read", facts, pricing)
         script = ClientScript.from_persona(persona)

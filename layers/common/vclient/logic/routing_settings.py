@@ -17,7 +17,7 @@ from typing import Any
 from vclient.dal import parameters
 from vclient.dal.settings_audit import SettingsAudit
 from vclient.logic.auth import Principal
-from vclient.logic.config import Routing, parameter_name, parse_config
+from vclient.logic.config import Routing, load_config, parameter_name
 from vclient.settings import ConsoleSettings
 from vclient.vocabulary import Engine
 
@@ -29,10 +29,7 @@ class RoutingSettings:
     now: Callable[[], float] = field(default=time.time)
 
     def routing(self) -> Routing:
-        raw = parameters.parameters_under(
-            self.settings.param_prefix, max_age=self.settings.config_max_age_s
-        )
-        return parse_config(raw, self.settings.route_overrides).routing
+        return load_config(self.settings).routing
 
     def show(self) -> dict[str, Any]:
         routing = self.routing()
