@@ -5,6 +5,7 @@ import './style.css';
 import { api, loadSession, saveSession, signIn, whenSignedOut } from './api.js';
 import { CallPage } from './call.js';
 import { CallDetail, CallsPage } from './calls.js';
+import { BatchesPage } from './batches.js';
 import { SettingsPage } from './settings.js';
 import { ErrorText, ROLE_WORDS, html } from './ui.js';
 
@@ -55,12 +56,25 @@ function SignIn({ onSignedIn }) {
 const TABS = [
   { id: 'call', title: 'Звонок', may: () => true },
   { id: 'calls', title: 'Звонки', may: () => true },
+  { id: 'batches', title: 'Пакеты', may: () => true },
+  { id: 'compare', title: 'Сравнение', may: () => true },
   { id: 'settings', title: 'Настройки', may: (me) => me.permissions.includes('change_routing') },
 ];
 
 function route() {
   const [tab, id] = location.hash.replace(/^#\/?/, '').split('/');
   return { tab: tab || 'call', id: id || null };
+}
+
+/** «Сравнение» with its charts, loaded the first time the page opens (a separate chunk). */
+function LazyCompare(props) {
+  const [mod, setMod] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    import('./compare.js').then(setMod).catch(() => setError({ message: 'Не удалось загрузить страницу сравнения.' }));
+  }, []);
+  if (error) return html`<${ErrorText} error=${error} />`;
+  return mod ? html`<${mod.ComparePage} ...${props} />` : html`<p class="muted">Загрузка…</p>`;
 }
 
 function App() {
@@ -105,6 +119,8 @@ function App() {
       ${current === 'call' && html`<${CallPage} me=${me} />`}
       ${current === 'calls' && !tab.id && html`<${CallsPage} me=${me} />`}
       ${current === 'calls' && tab.id && html`<${CallDetail} key=${tab.id} callId=${tab.id} />`}
+      ${current === 'batches' && html`<${BatchesPage} key=${tab.id || 'new'} me=${me} batchId=${tab.id} />`}
+      ${current === 'compare' && html`<${LazyCompare} key=${tab.id || 'form'} me=${me} batchId=${tab.id} />`}
       ${current === 'settings' && html`<${SettingsPage} onChanged=${loadMe} />`}
     </main>`;
 }

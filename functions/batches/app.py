@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from vclient.api.batches import StartBatchRequest
 from vclient.dal.batch_queue import BatchQueue
 from vclient.dal.batches_table import BatchesRepository
+from vclient.logic.auth import Permission, principal_of, require
 from vclient.logic.batches import Batches
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import BatchesSettings
@@ -36,12 +37,18 @@ batches = Batches(
     retention_days=settings.retention_days,
 )
 
-app = APIGatewayRestResolver()
+# The console reaches the same routes under /console/api (Cognito token, role checked below).
+app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
 register_error_handlers(app)
+
+
+def _require(permission: Permission) -> None:
+    require(principal_of(app.current_event.raw_event.get("requestContext")), permission)
 
 
 @app.post("/batches")
 def post_batches() -> Response:
+    _require("place_calls")
     request = parse_body(app.current_event.body, StartBatchRequest)
     created = batches.create(
         request,
@@ -53,11 +60,13 @@ def post_batches() -> Response:
 
 @app.get("/batches/<batch_id>")
 def get_batch(batch_id: str) -> Response:
+    _require("read")
     return json_response(200, batches.get(batch_id_param(batch_id)))
 
 
 @app.post("/batches/<batch_id>/<action>")
 def act_on_batch(batch_id: str, action: str) -> Response:
+    _require("place_calls")
     done = batches.act(batch_id_param(batch_id), action_param(action))
     return json_response(200, done.model_dump(mode="json"))
 
@@ -78,6 +87,6 @@ def action_param(value: str) -> str:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     batches.idempotency_config.register_lambda_context(context)
     # Actions carry no body: only POST /batches is held to the JSON content type.
-    if event.get("resource") != "/batches":
+    if event.get("resource") not in ("/batches", "/console/api/batches"):
         return app.resolve(event, context)
     return precheck(event, MAX_BODY_BYTES) or app.resolve(event, context)

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from vclient.dal.batches_table import BatchesRepository
 from vclient.dal.calls_table import CallsRepository, EventsRepository
+from vclient.logic.auth import principal_of, require
 from vclient.logic.compare_report import CompareReport
 from vclient.logic.list_calls import ListCalls
 from vclient.observability import logger, metrics, tracer
@@ -25,12 +26,14 @@ report = CompareReport(
     list_calls=ListCalls(CallsRepository(settings.calls_table)),
 )
 
-app = APIGatewayRestResolver()
+# The console reads the report at /console/api/reports/compare (Cognito token, any role).
+app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
 register_error_handlers(app)
 
 
 @app.get("/reports/compare")
 def get_compare() -> Response:
+    require(principal_of(app.current_event.raw_event.get("requestContext")), "read")
     query = app.current_event.multi_value_query_string_parameters or {}
     return json_response(200, report(query))
 

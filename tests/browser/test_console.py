@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -315,3 +316,60 @@ def test_the_call_list_filters_by_label_and_opens_a_call_with_its_transcript_and
     expect(page.locator(".line.lit")).to_be_focused()
     expect(page.locator("audio")).to_have_attribute("src", stored["recording_url"])
     shot(page, "call_detail")
+
+def test_a_batch_from_its_page_paused_resumed_and_compared_engine_by_engine(
+    page: Any, console: Any
+) -> None:
+    # Given a trainer on «Пакеты»
+    sign_in(page, console, "trainer")
+    page.get_by_role("link", name="Пакеты").click()
+    # When they start a batch: every engine, two operators, two calls at a time
+    page.get_by_label("Номера операторов").fill("+79160000101, +79160000102")
+    expect(page.locator("#batch-total")).to_contain_text("Звонков в пакете: 6")
+    page.get_by_label("Одновременно").fill("2")
+    page.get_by_label("Пауза между стартами, с").fill("0")
+    page.get_by_role("button", name="Запустить пакет").click()
+    state = page.locator(".status[data-state]")
+    expect(state).to_be_visible()
+    # Then it can be paused and resumed while it runs
+    page.get_by_role("button", name="Пауза").click()
+    expect(state).to_have_attribute("data-state", "paused")
+    shot(page, "batch_paused")
+    page.get_by_role("button", name="Продолжить").click()
+    expect(state).to_have_attribute("data-state", re.compile("running|done"))
+    # And it runs to its end, every item done
+    expect(state).to_have_attribute("data-state", "done", timeout=240_000)
+    expect(page.locator("table.batch-items tbody tr")).to_have_count(6)
+    shot(page, "batch_done")
+    # When its comparison is opened
+    page.get_by_role("link", name="Сравнение движков по этому пакету").click()
+    table = page.locator("table.compare")
+    expect(table).to_be_visible(timeout=30_000)
+    # Then one column per engine, the figures and the charts
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers[1:] == list(ENGINE_LABELS.values()), headers
+    expect(table.get_by_role("row", name=re.compile("Голос-в-голос p50"))).to_be_visible()
+    expect(page.locator(".chart canvas")).to_have_count(3)
+    expect(page.get_by_text("симулировано")).to_be_visible()
+    shot(page, "compare_batch")
+
+
+def test_a_batch_can_be_cancelled_and_a_viewer_cannot_start_one(page: Any, console: Any) -> None:
+    sign_in(page, console, "trainer")
+    page.get_by_role("link", name="Пакеты").click()
+    page.get_by_label("Номера операторов").fill("+79160000103")
+    page.get_by_label("Повторы").fill("3")
+    page.get_by_label("Пауза между стартами, с").fill("600")
+    page.get_by_role("button", name="Запустить пакет").click()
+    state = page.locator(".status[data-state]")
+    expect(state).to_be_visible()
+    page.get_by_role("button", name="Отменить").click()
+    expect(state).to_have_attribute("data-state", "cancelled")
+    shot(page, "batch_cancelled")
+    refused = requests.post(
+        f"{console.url}/api/batches",
+        json={"persona": "car_buyer", "engines": ["dialog"], "targets": [{"to": "+79160000104"}]},
+        headers={"Authorization": console.token("viewer")},
+        timeout=10,
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "role_forbidden")

@@ -1,235 +1,288 @@
-(()=>{var x,Me,bt,H,ue,te,Le,X,Oe,_e,de,yt,B=Symbol.for("pv"),ne={},oe=[],wt=/^m(i|n|o|s|text|space)$/,pe=Array.isArray,fe=oe.slice,F=Object.assign;function z(t){t&&t.parentNode&&t.remove()}function Ae(t,e,n){var o,a,r,l={},s=arguments.length;for(r in e)r=="key"?o=e[r]:r=="ref"&&typeof t!="function"?a=e[r]:l[r]=e[r];return s>2&&(l.children=s>3?fe.call(arguments,2):n),q(t,l,o,a,null)}function q(t,e,n,o,a){var r={type:t,props:e,key:n,ref:o,__k:null,__:null,__b:0,__e:null,__c:null,constructor:B,__v:a||++Me,__i:-1,__u:0};return!a&&x.vnode&&x.vnode(r),r}function re(t){return t.children}function Z(t,e){this.props=t,this.context=e,this.__g=0}function R(t,e){if(e==null)return t.__&&R(t.__,t.__i+1);for(var n;e<t.__k.length;e++)if((n=t.__k[e])&&n.__e)return n.__e;return typeof t.type!="function"||t.props.__P?null:R(t)}function xt(t){var e,n=t.__v,o=n.__e,a=[],r=[],l=t.__P;l&&((e=F({constructor:B},n)).__v=n.__v+1,x.vnode&&x.vnode(e),me(l,e,n,t.__n,l.namespaceURI,32&n.__u?[o]:null,a,o||R(n),32&n.__u,r),e.__v=n.__v,e.__.__k[e.__i]=e,je(a,e,r),n.__=n.__e=null,e.__e!=o&&De(e))}function De(t){if((t=t.__)&&t.__c&&!t.props.__P)return t.__e=null,t.__k.some(function(e){return e&&(t.__e=e.__e)}),De(t)}function Pe(t){(8&t.__g||(t.__g|=8,H.push(t),te++))&&ue==x.debounceRendering||((ue=x.debounceRendering)||queueMicrotask)(Ne)}function Ne(){try{for(var t,e=1;H.length;)H.length>e&&H.sort(Le),t=H.shift(),e=H.length,8&t.__g&&xt(t)}finally{(te=H.length)&&(ue||queueMicrotask)(Ne)}}function Ue(t,e,n,o,a,r,l,s,f,$,c){var m,p,i,u,g,_,y=o.__k||oe,b=e.length;for(f=kt(n,e,y,f,b),m=0;m<b;m++)(i=n.__k[m])!=null&&(p=~i.__i&&y[i.__i]||ne,i.__i=m,_=me(t,i,p,a,r,l,s,f,$,c),u=i.__e,(p.ref!=i.ref||8&p.__u)&&(p.ref&&he(p.ref,null,i,p),i.ref&&c.push(i.ref,i.__c||u,i)),g=g||u,4&i.__u?(f=He(i,f,t,!p.__v),p.__e&&(p.__e=null)):typeof i.type=="function"&&_!==void 0?f=_:u&&(f=u.nextSibling),i.__u&=-21);return n.__e=g,f}function kt(t,e,n,o,a){var r,l,s,f,$,c,m,p,i,u=n.length,g=u,_=0,y=0,b=t.__k=Array(a);for(r=0;r<a;r++)(l=e[r])!=null&&typeof l!="boolean"&&typeof l!="function"?(typeof l!="object"||l.constructor===String?l=b[r]=q(null,l):pe(l)?l=b[r]=q(re,{children:l}):l.constructor===B&&l.__b?l=b[r]=q(l.type,l.props,l.key,l.ref,l.__v):b[r]=l,f=r+_,l.__=t,l.__b=t.__b+1,s=null,~($=l.__i=St(l,n,f,g))&&(g--,(s=n[$])&&(s.__u|=2)),s&&s.__v?(l.__u|=16,$==f-1?_--:$==f+1?_++:$!=f&&($>f?_--:_++,y=1)):(~$||(a>u?_--:a<u&&_++),typeof l.type!="function"&&(l.__u|=4))):b[r]=null;if(y){for(c=[],m=[],r=0;r<a;r++)if((l=b[r])&&16&l.__u){for(_=0,p=c.length;_<p;)c[i=_+p>>1]<l.__i?_=i+1:p=i;c[_]=l.__i,m[r]=_+1}for(_=c.length;r--;)m[r]&&(m[r]==_?_--:b[r].__u|=4)}if(g)for(r=0;r<u;r++)!(s=n[r])||2&s.__u||(s.__e==o&&(o=R(s)),ge(s,s));return o}function He(t,e,n,o){var a,r,l,s;if(typeof t.type=="function"){if(t.props.__P)return e;if(a=t.__k)for(r=0;r<a.length;r++)a[r]&&(a[r].__=t,e=He(a[r],e,n,!1));return e}for(e&&!e.parentNode&&(e=R(t))&&!e.parentNode&&(e=null),l=t.__e,s=e;s&&s.nodeType==8;)s=s.nextSibling;for(l!=s&&(!o&&n.moveBefore&&l.parentNode?n.moveBefore(l,e):n.insertBefore(l,e||null)),e=l;(e=e&&e.nextSibling)&&e.nodeType==8&&!e.data.startsWith("$s"););return e}function St(t,e,n,o){var a,r=t.key,l=t.type,s=e[n],f=s&&!(2&s.__u);if(s===null&&r==null||f&&r==s.key&&l==s.type)return n;if(o>(f?1:0)){for(a=n-1;a>=0;a--)if((s=e[a])&&!(2&s.__u)&&r==s.key&&l==s.type)return a;for(a=n+1;a<e.length;a++)if((s=e[a])&&!(2&s.__u)&&r==s.key&&l==s.type)return a}return-1}function Ie(t,e,n){n==null&&(n=""),e[0]=="-"?t.setProperty(e,n):t[e]=n}function Q(t,e,n,o,a){var r,l;if(e=="style")if(typeof n=="string")t.style.cssText=n;else{if(typeof o=="string"&&(t.style.cssText=o=""),o)for(e in o)n&&e in n||Ie(t.style,e);if(n)for(e in n)o&&n[e]==o[e]||Ie(t.style,e,n[e])}else if(e[0]=="o"&&e[1]=="n")typeof n!="function"&&(n=null),typeof o!="function"&&(o=null),(t.__e||(t.__e={}))[e]=n,n&&o||(l=de[e]||(de[e]=Tt(e)),(t.__a||(t.__a={}))[e]=_e,r=e!=(e=e.replace(Oe,"$1")),(e=e.slice(2))[0]<"a"&&(e=e.toLowerCase()),n?t.addEventListener(e,l,r):t.removeEventListener(e,l,r));else{if(a=="http://www.w3.org/2000/svg")e=e.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(e!="width"&&e!="height"&&e!="href"&&e!="list"&&e!="form"&&e!="tabIndex"&&e!="download"&&e!="rowSpan"&&e!="colSpan"&&e!="role"&&e!="popover"&&e in t)try{return void(t[e]=n??"")}catch{}if(typeof n=="function")return;n==null||n===!1&&e[4]!="-"?t.removeAttribute(e):t.setAttribute(e,e=="popover"&&n==1?"":n)}}function Tt(t){return function(e){var n=this.__e;if(n){if(n=n[t],e[X]==null)e[X]=_e++;else if(e[X]<this.__a[t])return;return n(x.event?x.event(e):e)}}}function me(t,e,n,o,a,r,l,s,f,$){var c,m,p,i,u,g,_,y,b,w,h,M,N,k,C,K,U,W,O=e.type;if(e.constructor!==B)return null;128&n.__u&&(f=32&n.__u,c=n.__c.__z)&&(e.__u|=f,m=r=[],c.nodeType==8?s=ee(c,r):r.push(c),s=r[0]||s),(c=x.__b)&&c(e);e:if(typeof O=="function"){p=l.length;try{if(y=e.props,b=(c=O.prototype)&&c.render,w=(c=O.contextType)&&o[c.__c],h=c?w?w.props.value:c.__:o,(i=n.__c)?(e.__c=i,2&i.__g&&(i.__g|=1)):(b?e.__c=i=new O(y,h):(e.__c=i=new Z(y,h),i.constructor=O,i.render=Ct),w&&w.sub(i),i.state||(i.state={}),i.__n=o,i.__g|=8,i.__h=[],i.__k=[]),b&&(i.__s||(i.__s=i.state),O.getDerivedStateFromProps&&(i.__s==i.state&&(i.__s=F({},i.__s)),F(i.__s,O.getDerivedStateFromProps(y,i.__s)))),u=i.props,g=i.state,i.__v=e,n.__c){if(y!==u&&b&&!O.getDerivedStateFromProps&&i.componentWillReceiveProps&&i.componentWillReceiveProps(y,h),e.__v==n.__v&&!(8&i.__g)||!(4&i.__g)&&i.shouldComponentUpdate&&i.shouldComponentUpdate(y,i.__s,h)===!1){e.__v!=n.__v&&(i.props=y,i.state=i.__s,i.__g&=-9),e.__e=n.__e,e.__k=n.__k,e.__k.some(function(L){L&&(L.__=e)}),oe.push.apply(i.__h,i.__k),i.__k=[],i.__h.length&&l.push(i),s=R(n);break e}i.componentWillUpdate&&i.componentWillUpdate(y,i.__s,h),b&&i.componentDidUpdate&&i.__h.push(function(){i.componentDidUpdate(u,g,_)})}else b&&!O.getDerivedStateFromProps&&i.componentWillMount&&i.componentWillMount(),b&&i.componentDidMount&&i.__h.push(i.componentDidMount);i.context=h,i.props=y,i.__P=t,i.__g&=-5,M=x.__r,N=b?25:0;do i.__g&=-9,M&&M(e),c=i.render(i.props,i.state=i.__s,i.context);while(8&i.__g&&++N<25);b&&(oe.push.apply(i.__h,i.__k),i.__k=[]),i.state=i.__s,i.getChildContext&&(o=F({},o,i.getChildContext())),b&&n.__c&&i.getSnapshotBeforeUpdate&&(_=i.getSnapshotBeforeUpdate(u,g)),k=c&&c.type===re&&c.key==null?c.props.children:c,y.__P&&(c=s,a=(t=y.__P).namespaceURI,f=r=null,n.props&&n.props.__P!=t&&(n.__k.some(function(L){L&&ge(L,L)}),n.__k=null),s=n.__k?R(n,0):null),s=Ue(t,pe(k)?k:[k],e,n,o,a,r,l,s,f,$),y.__P&&(e.__e=null,s=c),e.__u&=-161,m&&m.some(z),i.__h.length&&l.push(i),1&i.__g&&(i.__g&=-4)}catch(L){if(l.length=p,e.__v=null,f||r)if(L&&L.then){if(e.__u|=128|f,r){for(~(U=r.indexOf(s||void 0))||(U=r.length);(W=r[U-1])&&W.nodeType==8;)U--;for(;U<r.length;U++)if(W=r[U])if(r[U]=null,C){if(W==K)break}else{if(W.nodeType!=8)break;W.data.startsWith("$s")&&(K=ee(C=W))}}if(!C){for(;s&&s.nodeType==8&&s.nextSibling;)s=s.nextSibling;C=s}(c=ee(C=e.__c.__z||(e.__c.__z=C)))?(e.__e=C,s=c):e.__e=s,s=s&&s.nextSibling}else r&&r.some(z);else e.__e=n.__e;e.__k||(e.__k=n.__k||[]),L&&L.then||Re(e),x.__e(L,e,n)}}else s=e.__e=Et(n.__e,e,n,o,a,r,l,f,$,t);return(c=x.diffed)&&c(e),s}function ee(t,e){if(t&&t.nodeType==8&&t.data.startsWith("$s"))for(var n=1;t=t.nextSibling;){if(t.nodeType==8){if(t.data.startsWith("$s"))n++;else if(t.data.startsWith("/$s")&&!--n)return t}e&&e.push(t)}}function Re(t){t&&(t.__c&&(t.__c.__g|=4),t.__k&&t.__k.some(Re))}function je(t,e,n){for(var o=0;o<n.length;)he(n[o++],n[o++],n[o++]);x.__c&&x.__c(e,t),t.some(function(a){try{t=a.__h,a.__h=[],t.some(function(r){r.call(a)})}catch(r){x.__e(r,a.__v)}})}function Et(t,e,n,o,a,r,l,s,f,$){var c,m,p,i,u,g,_,y,b=n.props||ne,w=e.props,h=e.type;if(h=="svg"?a="http://www.w3.org/2000/svg":h=="math"?a="http://www.w3.org/1998/Math/MathML":a||(a="http://www.w3.org/1999/xhtml"),r){for(c=0;c<r.length;c++)if((u=r[c])&&(h?u.localName==h:u.nodeType==3)){t=u,r[c]=null;break}}if(!t){if(y=$.ownerDocument||document,!h)return y.createTextNode(w);t=y.createElementNS(a,h,w.is?w:$),s&&(x.__m&&x.__m(e,r),s=!1),r=null}if(h){if($=h=="template"&&t.content||t,r=h=="textarea"&&w.defaultValue!=null?null:r&&fe.call($.childNodes),!s&&r)for(b={},c=0;c<t.attributes.length;c++)b[(u=t.attributes[c]).name]=u.value;for(c in b)u=b[c],c=="dangerouslySetInnerHTML"?p=u:c=="children"||c in w||c=="value"&&"defaultValue"in w||c=="checked"&&"defaultChecked"in w||Q(t,c,null,u,a);for(c in w)u=w[c],c=="children"?i=u:c=="dangerouslySetInnerHTML"?m=u:c=="value"?g=u:c=="checked"?_=u:s&&typeof u!="function"||b[c]===u||Q(t,c,u,b[c],a);m?(s||p&&(m.__html==p.__html||m.__html==t.innerHTML)||(t.innerHTML=m.__html),e.__k=[]):(p&&(t.textContent=""),(h=="foreignObject"||a=="http://www.w3.org/1998/Math/MathML"&&wt.test(h))&&(a="http://www.w3.org/1999/xhtml"),Ue($,pe(i)?i:[i],e,n,o,a,r,l,r?r[0]:n.__k&&R(n,0),s,f),r&&r.some(z)),s&&h!="textarea"||(c="value",h=="progress"&&g==null?t.removeAttribute(c):g==null||g===t[c]&&(h!="progress"||g)||Q(t,c,g,b[c],a),c="checked",_!=null&&_!=t[c]&&Q(t,c,_,b[c],a))}else b===w||s&&t.data==w||(t.data=w);return t}function he(t,e,n,o){try{typeof t=="function"?e?e.__x=t(e)||1:o&&(o=o.__c||o.__e)&&(e=o.__x)&&(o.__x=null,typeof e=="function"?e():t(null)):t.current=e}catch(a){x.__e(a,n)}}function ge(t,e,n){var o,a,r,l;if(x.unmount&&x.unmount(t),!(o=t.ref)||o.current&&o.current!=t.__e||he(o,null,e,t),o=t.__c){if(o.componentWillUnmount)try{o.componentWillUnmount()}catch(s){x.__e(s,e)}o.__P=o.__n=null}if(o=t.__k)for(l=0;l<o.length;l++)o[l]&&ge(o[l],e,typeof t.type!="function"||n&&!t.props.__P);!n&&(o=t.__c)&&(o=o.__z)&&(a=ee(o,r=[]))&&(o==t.__e&&r.some(z),z(a),z(o)),n||z(t.__e),t.__e=t.__c=t.__=null}function Ct(t,e,n){return this.constructor(t,n)}function We(t,e){var n,o,a,r;x.__&&x.__(t,e),e.nodeType==9&&(e=e.documentElement),o=(n=t&&32&t.__u)?null:e.__k,e.__k=q(re,{children:[t]}),a=[],r=[],me(e,e.__k,o||ne,ne,e.namespaceURI,o?null:e.firstChild?fe.call(e.childNodes):null,a,o?o.__e:e.firstChild,n,r),je(a,e.__k,r),e.__k.props.children=null}x={__e:function(t,e,n,o){for(var a,r,l;e=e.__;)if((a=e.__c)&&!(1&a.__g)){a.__g|=4;try{if((l=(r=a.constructor)&&r.getDerivedStateFromError)&&a.setState(r.getDerivedStateFromError(t)),a.componentDidCatch&&(a.componentDidCatch(t,o||{}),l=1),l&&8&a.__g)return void(a.__g|=2)}catch(s){t=s}}throw te=0,t}},Me=0,bt=function(t){return t!=null&&t.constructor===B},Z.prototype.setState=function(t,e){var n=this.__s;n&&n!=this.state||(n=this.__s=F({},this.state)),typeof t=="function"&&(t=t(F({},n),this.props)),t&&(F(n,t),this.__v&&(e&&this.__k.push(e),Pe(this)))},Z.prototype.forceUpdate=function(t){this.__v&&(this.__g|=4,t&&this.__h.push(t),Pe(this))},Z.prototype.render=re,H=[],te=0,Le=function(t,e){return t.__v.__b-e.__v.__b},X=Symbol(),Oe=/(PointerCapture)$|Capture$/i,_e=0,de={},yt=0;var G,T,$e,ze,ve=Object.is,ae=0,Qe=[],be=[],S=x,Fe=S.__b,qe=S.__r,Be=S.diffed,Ve=S.__c,Ge=S.unmount,Ye=S.__;function we(t,e){S.__h&&S.__h(T,t,ae||e),ae=0;var n=T.__H||(T.__H={__:[],__h:[]});return t>=n.__.length&&n.__.push({}),n.__[t]}function v(t){return ae=1,Pt(Ze,t)}function Pt(t,e,n){var o=we(G++,2);if(o.t=t,!o.__c&&(o.__=[n?n(e):Ze(void 0,e),function(r){var l=(o.__N||o.__)[0],s=o.t(l,r);ve(l,s)||(o.__N=[s,o.__[1]],o.__c.setState({}))}],o.__c=T,!T.__f)){T.__f=!0;var a=T.shouldComponentUpdate;T.shouldComponentUpdate=function(r,l,s){var f=this.__H;if(!f)return!0;var $=!1,c=this.props!=r;if(f.__.some(function(p){p.__N&&($=!0,ve(p.__[0],p.__N[0])||(c=!0))}),a){var m=a.call(this,r,l,s);return $?m||c:m}return!$||c}}return o.__}function P(t,e){var n=we(G++,3);!S.__s&&Xe(n.__H,e)&&(n.__P=!0,n.__=t,n.u=e,T.__H.__h.push(n))}function Y(t){return ae=5,It(function(){return{current:t}},[])}function It(t,e){var n=we(G++,7);return Xe(n.__H,e)&&(n.__=t(),n.__H=e),n.__}function Mt(){var t;do{for(;t=be.shift();)try{V(t)}catch(n){S.__e(n,{__:(t=t.__P)&&t.__v})}for(;t=Qe.shift();){var e=t.__H;if(t.__P&&e)try{e.__h.some(V),e.__h.some(ye),e.__h=[]}catch(n){e.__h=[],S.__e(n,t.__v)}}}while(be.length)}S.__b=function(t){T=null,Fe&&Fe(t)},S.__=function(t,e){t&&e.__k&&e.__k.__m&&(t.__m=e.__k.__m),Ye&&Ye(t,e)},S.__r=function(t){qe&&qe(t),G=0;var e=(T=t.__c).__H;e&&($e==T?T.__h=[]:(e.__h.some(V),e.__h.some(ye),G=0),e.__h=[],e.__.some(function(n){n.__N&&(n.__=n.__N),n.u=n.__N=void 0})),$e=T},S.diffed=function(t){Be&&Be(t);var e=t.__c;e&&e.__H&&(e.__H.__h.length&&Ke(Qe.push(e)),e.__H.__.some(function(n){n.u&&(n.__H=n.u)})),$e=T=null},S.__c=function(t,e){e.some(function(n){try{n.__h.some(V),n.__h=n.__h.filter(function(o){return!o.__||ye(o)})}catch(o){n.__h=[function(){throw o}]}}),Ve&&Ve(t,e)},S.unmount=function(t){Ge&&Ge(t);var e,n,o=t.__c;o&&o.__H&&(o.__H.__.some(function(a){try{if(a.__P&&a.__c){if(n===void 0){for(n=t.__;n&&(!n.__c||!n.__c.__P);)n=n.__;n=n&&n.__c}a.__P=n,Ke(be.push(a))}else V(a)}catch(r){e=r}}),o.__H=void 0,e&&S.__e(e,o.__v))};var Je=typeof requestAnimationFrame=="function";function Lt(t){var e,n=function(){clearTimeout(o),Je&&cancelAnimationFrame(e),setTimeout(t)},o=setTimeout(n,35);Je&&(e=requestAnimationFrame(n))}function Ke(t){t!=1&&ze==S.requestAnimationFrame||((ze=S.requestAnimationFrame)||Lt)(Mt)}function V(t){var e=T,n=t.__c;typeof n=="function"&&(t.__c=void 0,n()),T=e}function ye(t){var e=T;t.__c=t.__(),T=e}function Xe(t,e){return!t||t.length!=e.length||e.some(function(n,o){return!ve(n,t[o])})}function Ze(t,e){return typeof e=="function"?e(t):e}var et=document.getElementById("app"),Ot=et&&et.dataset.base||"/console",At=`${Ot}/api`,xe="vclient.console.session";function ce(){try{return JSON.parse(sessionStorage.getItem(xe)||"null")}catch{return null}}function J(t){t?sessionStorage.setItem(xe,JSON.stringify(t)):sessionStorage.removeItem(xe)}var tt={sign_in_failed:"\u041D\u0435\u0432\u0435\u0440\u043D\u043E\u0435 \u0438\u043C\u044F \u043F\u043E\u043B\u044C\u0437\u043E\u0432\u0430\u0442\u0435\u043B\u044F \u0438\u043B\u0438 \u043F\u0430\u0440\u043E\u043B\u044C.",new_password_required:"\u0417\u0430\u0434\u0430\u0439\u0442\u0435 \u043D\u043E\u0432\u044B\u0439 \u043F\u0430\u0440\u043E\u043B\u044C, \u0447\u0442\u043E\u0431\u044B \u0432\u043E\u0439\u0442\u0438.",password_rejected:"\u041F\u0430\u0440\u043E\u043B\u044C \u043D\u0435 \u043F\u043E\u0434\u0445\u043E\u0434\u0438\u0442: \u043D\u0435 \u043A\u043E\u0440\u043E\u0447\u0435 12 \u0441\u0438\u043C\u0432\u043E\u043B\u043E\u0432, \u0441\u0442\u0440\u043E\u0447\u043D\u044B\u0435 \u0438 \u0437\u0430\u0433\u043B\u0430\u0432\u043D\u044B\u0435 \u0431\u0443\u043A\u0432\u044B \u0438 \u0446\u0438\u0444\u0440\u0430.",unauthorized:"\u0421\u0435\u0441\u0441\u0438\u044F \u0438\u0441\u0442\u0435\u043A\u043B\u0430 \u2014 \u0432\u043E\u0439\u0434\u0438\u0442\u0435 \u0441\u043D\u043E\u0432\u0430.",role_forbidden:"\u0412\u0430\u0448\u0435\u0439 \u0440\u043E\u043B\u0438 \u044D\u0442\u043E \u043D\u0435 \u0440\u0430\u0437\u0440\u0435\u0448\u0435\u043D\u043E.",destination_not_allowed:"\u042D\u0442\u043E\u0442 \u043D\u043E\u043C\u0435\u0440 \u043D\u0435 \u0432\u0445\u043E\u0434\u0438\u0442 \u0432 \u0440\u0430\u0437\u0440\u0435\u0448\u0451\u043D\u043D\u044B\u0435 \u043D\u0430\u043F\u0440\u0430\u0432\u043B\u0435\u043D\u0438\u044F.",validation_error:"\u041F\u0440\u043E\u0432\u0435\u0440\u044C\u0442\u0435 \u043F\u043E\u043B\u0435",invalid_json:"\u0417\u0430\u043F\u0440\u043E\u0441 \u043D\u0435 \u0440\u0430\u0437\u043E\u0431\u0440\u0430\u043D \u0441\u0435\u0440\u0432\u0435\u0440\u043E\u043C.",not_found:"\u041D\u0435 \u043D\u0430\u0439\u0434\u0435\u043D\u043E.",conflict:"\u0421\u0435\u0439\u0447\u0430\u0441 \u044D\u0442\u043E \u043D\u0435\u0432\u043E\u0437\u043C\u043E\u0436\u043D\u043E",voximplant_error:"Voximplant \u043E\u0442\u043A\u0430\u0437\u0430\u043B \u0432 \u0437\u0432\u043E\u043D\u043A\u0435",voximplant_unavailable:"Voximplant \u0441\u0435\u0439\u0447\u0430\u0441 \u043D\u0435\u0434\u043E\u0441\u0442\u0443\u043F\u0435\u043D, \u043F\u043E\u043F\u0440\u043E\u0431\u0443\u0439\u0442\u0435 \u043F\u043E\u0437\u0436\u0435.",voximplant_timeout:"Voximplant \u043D\u0435 \u043E\u0442\u0432\u0435\u0442\u0438\u043B \u0432\u043E\u0432\u0440\u0435\u043C\u044F; \u0437\u0432\u043E\u043D\u043E\u043A \u043C\u043E\u0433 \u043D\u0430\u0447\u0430\u0442\u044C\u0441\u044F.",configuration_error:"\u0421\u0442\u0435\u043D\u0434 \u043D\u0430\u0441\u0442\u0440\u043E\u0435\u043D \u043D\u0435 \u043F\u043E\u043B\u043D\u043E\u0441\u0442\u044C\u044E",openai_not_configured:"\u041D\u0435 \u043D\u0430\u0441\u0442\u0440\u043E\u0435\u043D \u043A\u043B\u044E\u0447 OpenAI.",payload_too_large:"\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0439 \u0437\u0430\u043F\u0440\u043E\u0441.",gateway_error:"\u041E\u0448\u0438\u0431\u043A\u0430 \u0448\u043B\u044E\u0437\u0430 API.",route_not_found:"\u041D\u0435\u0442 \u0442\u0430\u043A\u043E\u0433\u043E \u0430\u0434\u0440\u0435\u0441\u0430 API.",internal_error:"\u041E\u0448\u0438\u0431\u043A\u0430 \u043D\u0430 \u0441\u0442\u043E\u0440\u043E\u043D\u0435 \u0441\u0435\u0440\u0432\u0435\u0440\u0430; \u043E\u043D\u0430 \u0437\u0430\u043F\u0438\u0441\u0430\u043D\u0430 \u0432 \u0436\u0443\u0440\u043D\u0430\u043B."},Dt=new Set(["validation_error","conflict","voximplant_error","configuration_error"]),le=class extends Error{constructor(e,n){let o=n&&n.code||"network",a=tt[o]||(e===0?"\u041D\u0435\u0442 \u0441\u0432\u044F\u0437\u0438 \u0441 \u0441\u0435\u0440\u0432\u0435\u0440\u043E\u043C.":`\u041E\u0448\u0438\u0431\u043A\u0430 ${e}.`);super(a),this.status=e,this.code=o,this.field=n&&n.field,this.detail=Dt.has(o)||!tt[o]?n&&n.message:"",this.body=n||{}}},nt=()=>{};function ot(t){nt=t}async function se(t,e,n,o){let a={Accept:"application/json"};n!==void 0&&(a["Content-Type"]="application/json"),o&&(a.Authorization=o),t==="POST"&&e==="/call"&&(a["Idempotency-Key"]=crypto.randomUUID?crypto.randomUUID():String(Date.now())+Math.random());let r;try{r=await fetch(At+e,{method:t,headers:a,body:n===void 0?void 0:JSON.stringify(n)})}catch{throw new le(0,null)}let l=null;try{l=await r.json()}catch{l=null}if(!r.ok)throw new le(r.status,l);return l}var ie=null;async function Nt(t){return!t||!t.refresh_token?null:(ie=ie||se("POST","/session",{refresh_token:t.refresh_token}).then(e=>{let n={...t,...e,refresh_token:e.refresh_token||t.refresh_token};return J(n),n}).catch(()=>null).finally(()=>{ie=null}),ie)}async function I(t,e,n){let o=ce();try{return await se(t,e,n,o&&o.id_token)}catch(a){if(a.status!==401)throw a;let r=await Nt(o);if(!r)throw J(null),nt(),a;return se(t,e,n,r.id_token)}}function rt(t){return se("POST","/session",t)}var it=function(t,e,n,o){var a;e[0]=0;for(var r=1;r<e.length;r++){var l=e[r++],s=e[r]?(e[0]|=l?1:2,n[e[r++]]):e[++r];l===3?o[0]=s:l===4?o[1]=Object.assign(o[1]||{},s):l===5?(o[1]=o[1]||{})[e[++r]]=s:l===6?o[1][e[++r]]+=s+"":l?(a=t.apply(s,it(t,s,n,["",null])),o.push(a),s[0]?e[0]|=2:(e[r-2]=0,e[r]=a)):o.push(s)}return o},at=new Map;function lt(t){var e=at.get(this);return e||(e=new Map,at.set(this,e)),(e=it(this,e.get(t)||(e.set(t,e=(function(n){for(var o,a,r=1,l="",s="",f=[0],$=function(p){r===1&&(p||(l=l.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?f.push(0,p,l):r===3&&(p||l)?(f.push(3,p,l),r=2):r===2&&l==="..."&&p?f.push(4,p,0):r===2&&l&&!p?f.push(5,0,!0,l):r>=5&&((l||!p&&r===5)&&(f.push(r,0,l,a),r=6),p&&(f.push(r,p,0,a),r=6)),l=""},c=0;c<n.length;c++){c&&(r===1&&$(),$(c));for(var m=0;m<n[c].length;m++)o=n[c][m],r===1?o==="<"?($(),f=[f],r=3):l+=o:r===4?l==="--"&&o===">"?(r=1,l=""):l=o+l[0]:s?o===s?s="":l+=o:o==='"'||o==="'"?s=o:o===">"?($(),r=1):r&&(o==="="?(r=5,a=l,l=""):o==="/"&&(r<5||n[c][m+1]===">")?($(),r===3&&(f=f[0]),r=f,(f=f[0]).push(2,0,r),r=0):o===" "||o==="	"||o===`
-`||o==="\r"?($(),r=2):l+=o),r===3&&l==="!--"&&(r=4,f=f[0])}return $(),f})(t)),e),arguments,[])).length>1?e:e[0]}var d=lt.bind(Ae),j=[{id:"dialog",label:"\u041D\u0430\u0448 LLM"},{id:"realtime",label:"OpenAI Realtime (\u0433\u0438\u0431\u0440\u0438\u0434)"},{id:"realtime_pure",label:"OpenAI Realtime (\u0447\u0438\u0441\u0442\u044B\u0439, \u0442\u043E\u043B\u044C\u043A\u043E \u043F\u0440\u043E\u043C\u043F\u0442)"}],A=t=>(j.find(e=>e.id===t)||{label:t}).label,st={admin:"\u0430\u0434\u043C\u0438\u043D\u0438\u0441\u0442\u0440\u0430\u0442\u043E\u0440",trainer:"\u0442\u0440\u0435\u043D\u0435\u0440",viewer:"\u043D\u0430\u0431\u043B\u044E\u0434\u0430\u0442\u0435\u043B\u044C"};function E({error:t,id:e}){if(!t)return null;let n=t.detail&&t.detail!==t.message?` (${t.detail})`:"";return d`<p class="error" id=${e} role="alert">${t.message}${n}</p>`}var Ut=[[/^required field is missing$/,()=>"\u043E\u0431\u044F\u0437\u0430\u0442\u0435\u043B\u044C\u043D\u043E\u0435 \u043F\u043E\u043B\u0435 \u043D\u0435 \u0437\u0430\u0434\u0430\u043D\u043E"],[/^Field required$/,()=>"\u043E\u0431\u044F\u0437\u0430\u0442\u0435\u043B\u044C\u043D\u043E\u0435 \u043F\u043E\u043B\u0435 \u043D\u0435 \u0437\u0430\u0434\u0430\u043D\u043E"],[/^(unknown field|Extra inputs are not permitted)$/,()=>"\u043D\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043D\u043E\u0435 \u043F\u043E\u043B\u0435"],[/^Input should be a valid list/,()=>"\u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u0441\u043F\u0438\u0441\u043A\u043E\u043C"],[/^Input should be a valid string/,()=>"\u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u0441\u0442\u0440\u043E\u043A\u043E\u0439"],[/^Input should be a valid integer/,()=>"\u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u0446\u0435\u043B\u044B\u043C \u0447\u0438\u0441\u043B\u043E\u043C"],[/^Input should be a valid number/,()=>"\u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u0447\u0438\u0441\u043B\u043E\u043C"],[/^Input should be a valid boolean/,()=>"\u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C true \u0438\u043B\u0438 false"],[/^Input should be a valid dictionary/,()=>"\u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u043D\u0430\u0431\u043E\u0440\u043E\u043C \u0441\u0442\u0440\u043E\u043A \xAB\u043A\u043B\u044E\u0447: \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435\xBB"],[/^Input should be (.+)$/,t=>`\u0434\u043E\u043F\u0443\u0441\u0442\u0438\u043C\u044B\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u044F: ${t[1]}`],[/^List should have at least (\d+) items? after validation, not (\d+)$/,t=>`\u043D\u0443\u0436\u043D\u043E \u0445\u043E\u0442\u044F \u0431\u044B ${t[1]} (\u0441\u0435\u0439\u0447\u0430\u0441 ${t[2]})`],[/^List should have at most (\d+) items? after validation, not (\d+)$/,t=>`\u043D\u0435 \u0431\u043E\u043B\u044C\u0448\u0435 ${t[1]} (\u0441\u0435\u0439\u0447\u0430\u0441 ${t[2]})`],[/^String should have at least (\d+) characters?$/,t=>`\u043D\u0435 \u043A\u043E\u0440\u043E\u0447\u0435 ${t[1]} \u0441\u0438\u043C\u0432\u043E\u043B\u043E\u0432`],[/^String should have at most (\d+) characters?$/,t=>`\u043D\u0435 \u0434\u043B\u0438\u043D\u043D\u0435\u0435 ${t[1]} \u0441\u0438\u043C\u0432\u043E\u043B\u043E\u0432`],[/^duplicate id (.+)$/,t=>`id ${t[1]} \u043F\u043E\u0432\u0442\u043E\u0440\u044F\u0435\u0442\u0441\u044F`],[/^duplicate key (.+)$/,t=>`\u043A\u043B\u044E\u0447 ${t[1]} \u043F\u043E\u0432\u0442\u043E\u0440\u044F\u0435\u0442\u0441\u044F`],[/^invalid YAML: (.+)$/,t=>`YAML \u043D\u0435 \u0440\u0430\u0437\u043E\u0431\u0440\u0430\u043D: ${t[1]}`],[/^a persona must be a YAML mapping/,()=>"\u043F\u0435\u0440\u0441\u043E\u043D\u0430 \u2014 \u044D\u0442\u043E YAML \u0441\u043E \u0441\u0442\u0440\u043E\u043A\u0430\u043C\u0438 \xAB\u043A\u043B\u044E\u0447: \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435\xBB"],[/^the persona is empty$/,()=>"\u043F\u0435\u0440\u0441\u043E\u043D\u0430 \u043F\u0443\u0441\u0442\u0430"]];function ct(t){for(let[e,n]of Ut){let o=e.exec(t);if(o)return n(o)}return t}var Ht=/^\+[1-9]\d{7,14}$/,Rt=700,ut=["\u043D\u0430\u0431\u043E\u0440","\u0437\u0432\u043E\u043D\u043E\u043A","\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440","\u0437\u0430\u0432\u0435\u0440\u0448\u0451\u043D"],ke=new Set(["completed","failed","no_answer","busy","rejected"]),Se={completed:"\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440 \u0441\u043E\u0441\u0442\u043E\u044F\u043B\u0441\u044F",failed:"\u043E\u0448\u0438\u0431\u043A\u0430",no_answer:"\u043D\u0435 \u043E\u0442\u0432\u0435\u0442\u0438\u043B\u0438",busy:"\u0437\u0430\u043D\u044F\u0442\u043E",rejected:"\u043E\u0442\u043A\u043B\u043E\u043D\u0451\u043D"},Te={end_call:"\u043A\u043B\u0438\u0435\u043D\u0442 \u043F\u043E\u043F\u0440\u043E\u0449\u0430\u043B\u0441\u044F",operator_hangup:"\u043E\u043F\u0435\u0440\u0430\u0442\u043E\u0440 \u043F\u043E\u043B\u043E\u0436\u0438\u043B \u0442\u0440\u0443\u0431\u043A\u0443",max_duration:"\u0438\u0441\u0442\u0435\u043A\u043B\u043E \u0432\u0440\u0435\u043C\u044F \u0437\u0432\u043E\u043D\u043A\u0430",silence:"\u0434\u043E\u043B\u0433\u043E\u0435 \u043C\u043E\u043B\u0447\u0430\u043D\u0438\u0435",backend_error:"\u043E\u0448\u0438\u0431\u043A\u0430 \u0431\u044D\u043A\u0435\u043D\u0434\u0430",socket_closed:"OpenAI \u0437\u0430\u043A\u0440\u044B\u043B \u0441\u043E\u0435\u0434\u0438\u043D\u0435\u043D\u0438\u0435",failed:"\u0441\u0431\u043E\u0439 \u0441\u0446\u0435\u043D\u0430\u0440\u0438\u044F",stopped:"\u0437\u0430\u0432\u0435\u0440\u0448\u0451\u043D \u0438\u0437 \u043A\u043E\u043D\u0441\u043E\u043B\u0438"};function jt(t){return ke.has(t)?3:t==="connected"?2:t==="ringing"?1:0}function Wt(t,e){return t?Ht.test(t)?e&&!e.some(n=>t.startsWith(n))?`\u042D\u0442\u043E\u0442 \u043D\u043E\u043C\u0435\u0440 \u043D\u0435 \u0440\u0430\u0437\u0440\u0435\u0448\u0451\u043D: \u0437\u0432\u043E\u043D\u0438\u0442\u044C \u043C\u043E\u0436\u043D\u043E \u0442\u043E\u043B\u044C\u043A\u043E \u043D\u0430 ${e.join(", ")}.`:"":"\u041D\u043E\u043C\u0435\u0440 \u0432 \u0444\u043E\u0440\u043C\u0430\u0442\u0435 E.164: \xAB+\xBB, \u043A\u043E\u0434 \u0441\u0442\u0440\u0430\u043D\u044B \u0438 \u0446\u0438\u0444\u0440\u044B, \u043D\u0430\u043F\u0440\u0438\u043C\u0435\u0440 +79161234567.":"\u0412\u0432\u0435\u0434\u0438\u0442\u0435 \u043D\u043E\u043C\u0435\u0440."}function zt({me:t,persona:e,setPersona:n}){let[o,a]=v(""),[r,l]=v(null),[s,f]=v(null),$=Y(null),c=e.kind==="yaml";async function m(u){f(null);try{let g=await I("POST","/persona/check",{yaml:u});l(g),n(g.ok?{kind:"yaml",value:g.persona,ok:!0}:{kind:"yaml",ok:!1})}catch(g){f(g),n({kind:"yaml",ok:!1})}}P(()=>{if(!c||!o.trim())return;let u=setTimeout(()=>m(o),400);return()=>clearTimeout(u)},[o,c]);function p(u){let g=$.current;if(!g||!u)return;let _=g.value.split(`
-`),y=_.slice(0,u-1).reduce((b,w)=>b+w.length+1,0);g.focus(),g.setSelectionRange(y,y+(_[u-1]||"").length)}async function i(u){let g=u.target.files&&u.target.files[0];g&&a(await g.text())}return d`
+import{b as W,c as i,d as S,e as A,f as D,g as B,h as H,i as k,j as Y,k as e,l as P,m as C,n as V,o as x,p as Q}from"./chunk-SHDOEDPI.js";var ce=/^\+[1-9]\d{7,14}$/,de=700,J=["\u043D\u0430\u0431\u043E\u0440","\u0437\u0432\u043E\u043D\u043E\u043A","\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440","\u0437\u0430\u0432\u0435\u0440\u0448\u0451\u043D"],U=new Set(["completed","failed","no_answer","busy","rejected"]),G={completed:"\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440 \u0441\u043E\u0441\u0442\u043E\u044F\u043B\u0441\u044F",failed:"\u043E\u0448\u0438\u0431\u043A\u0430",no_answer:"\u043D\u0435 \u043E\u0442\u0432\u0435\u0442\u0438\u043B\u0438",busy:"\u0437\u0430\u043D\u044F\u0442\u043E",rejected:"\u043E\u0442\u043A\u043B\u043E\u043D\u0451\u043D"},R={end_call:"\u043A\u043B\u0438\u0435\u043D\u0442 \u043F\u043E\u043F\u0440\u043E\u0449\u0430\u043B\u0441\u044F",operator_hangup:"\u043E\u043F\u0435\u0440\u0430\u0442\u043E\u0440 \u043F\u043E\u043B\u043E\u0436\u0438\u043B \u0442\u0440\u0443\u0431\u043A\u0443",max_duration:"\u0438\u0441\u0442\u0435\u043A\u043B\u043E \u0432\u0440\u0435\u043C\u044F \u0437\u0432\u043E\u043D\u043A\u0430",silence:"\u0434\u043E\u043B\u0433\u043E\u0435 \u043C\u043E\u043B\u0447\u0430\u043D\u0438\u0435",backend_error:"\u043E\u0448\u0438\u0431\u043A\u0430 \u0431\u044D\u043A\u0435\u043D\u0434\u0430",socket_closed:"OpenAI \u0437\u0430\u043A\u0440\u044B\u043B \u0441\u043E\u0435\u0434\u0438\u043D\u0435\u043D\u0438\u0435",failed:"\u0441\u0431\u043E\u0439 \u0441\u0446\u0435\u043D\u0430\u0440\u0438\u044F",stopped:"\u0437\u0430\u0432\u0435\u0440\u0448\u0451\u043D \u0438\u0437 \u043A\u043E\u043D\u0441\u043E\u043B\u0438"};function ue(a){return U.has(a)?3:a==="connected"?2:a==="ringing"?1:0}function pe(a,t){return a?ce.test(a)?t&&!t.some(r=>a.startsWith(r))?`\u042D\u0442\u043E\u0442 \u043D\u043E\u043C\u0435\u0440 \u043D\u0435 \u0440\u0430\u0437\u0440\u0435\u0448\u0451\u043D: \u0437\u0432\u043E\u043D\u0438\u0442\u044C \u043C\u043E\u0436\u043D\u043E \u0442\u043E\u043B\u044C\u043A\u043E \u043D\u0430 ${t.join(", ")}.`:"":"\u041D\u043E\u043C\u0435\u0440 \u0432 \u0444\u043E\u0440\u043C\u0430\u0442\u0435 E.164: \xAB+\xBB, \u043A\u043E\u0434 \u0441\u0442\u0440\u0430\u043D\u044B \u0438 \u0446\u0438\u0444\u0440\u044B, \u043D\u0430\u043F\u0440\u0438\u043C\u0435\u0440 +79161234567.":"\u0412\u0432\u0435\u0434\u0438\u0442\u0435 \u043D\u043E\u043C\u0435\u0440."}function me({me:a,persona:t,setPersona:r}){let[s,c]=i(""),[p,b]=i(null),[h,v]=i(null),y=A(null),m=t.kind==="yaml";async function u(n){v(null);try{let $=await k("POST","/persona/check",{yaml:n});b($),r($.ok?{kind:"yaml",value:$.persona,ok:!0}:{kind:"yaml",ok:!1})}catch($){v($),r({kind:"yaml",ok:!1})}}S(()=>{if(!m||!s.trim())return;let n=setTimeout(()=>u(s),400);return()=>clearTimeout(n)},[s,m]);function l(n){let $=y.current;if(!$||!n)return;let o=$.value.split(`
+`),w=o.slice(0,n-1).reduce((E,I)=>E+I.length+1,0);$.focus(),$.setSelectionRange(w,w+(o[n-1]||"").length)}async function d(n){let $=n.target.files&&n.target.files[0];$&&c(await $.text())}return e`
     <div class="field">
       <label for="persona">Персона</label>
-      <select id="persona" value=${c?"__yaml":e.value}
-        onChange=${u=>u.target.value==="__yaml"?n({kind:"yaml",ok:!1}):n({kind:"bundled",value:u.target.value,ok:!0})}>
-        ${t.personas.map(u=>d`<option value=${u.id}>${u.name} (${u.id})</option>`)}
+      <select id="persona" value=${m?"__yaml":t.value}
+        onChange=${n=>n.target.value==="__yaml"?r({kind:"yaml",ok:!1}):r({kind:"bundled",value:n.target.value,ok:!0})}>
+        ${a.personas.map(n=>e`<option value=${n.id}>${n.name} (${n.id})</option>`)}
         <option value="__yaml">Своя: вставить или загрузить YAML</option>
       </select>
-      ${c&&d`
+      ${m&&e`
         <div class="yaml">
-          <textarea ref=${$} id="persona-yaml" rows="12" spellcheck="false" aria-label="Персона в YAML"
+          <textarea ref=${y} id="persona-yaml" rows="12" spellcheck="false" aria-label="Персона в YAML"
             aria-describedby="persona-check" placeholder="id: my_persona&#10;name: Иван&#10;…"
-            value=${o} onInput=${u=>a(u.target.value)}></textarea>
-          <label class="upload">Загрузить файл <input type="file" accept=".yaml,.yml,text/yaml" onChange=${i} /></label>
+            value=${s} onInput=${n=>c(n.target.value)}></textarea>
+          <label class="upload">Загрузить файл <input type="file" accept=".yaml,.yml,text/yaml" onChange=${d} /></label>
           <div id="persona-check" aria-live="polite">
-            ${r&&r.ok&&d`<p class="ok">Персона в порядке: ${r.name} (${r.id}).</p>`}
-            ${r&&!r.ok&&d`
+            ${p&&p.ok&&e`<p class="ok">Персона в порядке: ${p.name} (${p.id}).</p>`}
+            ${p&&!p.ok&&e`
               <ul class="problems">
-                ${r.problems.map(u=>d`<li>
-                  <button type="button" class="linklike" onClick=${()=>p(u.line)}>
-                    ${u.line?`\u0441\u0442\u0440\u043E\u043A\u0430 ${u.line}`:"\u0444\u0430\u0439\u043B"}</button>${u.field?` \u2014 ${u.field}`:""}: <span title=${u.message}>${ct(u.message)}</span></li>`)}
+                ${p.problems.map(n=>e`<li>
+                  <button type="button" class="linklike" onClick=${()=>l(n.line)}>
+                    ${n.line?`\u0441\u0442\u0440\u043E\u043A\u0430 ${n.line}`:"\u0444\u0430\u0439\u043B"}</button>${n.field?` \u2014 ${n.field}`:""}: <span title=${n.message}>${Q(n.message)}</span></li>`)}
               </ul>`}
-            <${E} error=${s} />
+            <${x} error=${h} />
           </div>
         </div>`}
-    </div>`}function Ft({start:t,onAgain:e,canStop:n}){let[o,a]=v(null),[r,l]=v(null),[s,f]=v(null),[$,c]=v(!1),m=Y(null),p=o?o.status:t.status,i=ke.has(p);P(()=>{let h=!0,M=null;async function N(){try{let k=await I("GET",`/call/${t.call_id}`);if(!h||(a(k),l(null),ke.has(k.status)))return}catch(k){if(!h)return;l(k)}M=setTimeout(N,Rt)}return N(),()=>{h=!1,clearTimeout(M)}},[t.call_id]);let u=o&&o.transcript||[];P(()=>{let h=m.current;h&&h.scrollHeight-h.scrollTop-h.clientHeight<120&&(h.scrollTop=h.scrollHeight)},[u.length]);async function g(){c(!0),f(null);try{await I("POST",`/call/${t.call_id}/hangup`,{})}catch(h){f(h),c(!1)}}let _={};for(let h of o&&o.turns||[])_[h.turn]=h.voice_to_voice_ms;let y=u.length?u[0].t:0,b=jt(p),w=i?`${Se[p]||p}${o&&o.end_reason?`, ${Te[o.end_reason]||o.end_reason}`:""}`:"";return d`
+    </div>`}function $e({start:a,onAgain:t,canStop:r}){let[s,c]=i(null),[p,b]=i(null),[h,v]=i(null),[y,m]=i(!1),u=A(null),l=s?s.status:a.status,d=U.has(l);S(()=>{let g=!0,T=null;async function z(){try{let _=await k("GET",`/call/${a.call_id}`);if(!g||(c(_),b(null),U.has(_.status)))return}catch(_){if(!g)return;b(_)}T=setTimeout(z,de)}return z(),()=>{g=!1,clearTimeout(T)}},[a.call_id]);let n=s&&s.transcript||[];S(()=>{let g=u.current;g&&g.scrollHeight-g.scrollTop-g.clientHeight<120&&(g.scrollTop=g.scrollHeight)},[n.length]);async function $(){m(!0),v(null);try{await k("POST",`/call/${a.call_id}/hangup`,{})}catch(g){v(g),m(!1)}}let o={};for(let g of s&&s.turns||[])o[g.turn]=g.voice_to_voice_ms;let w=n.length?n[0].t:0,E=ue(l),I=d?`${G[l]||l}${s&&s.end_reason?`, ${R[s.end_reason]||s.end_reason}`:""}`:"";return e`
     <section class="live" aria-labelledby="live-title">
-      <h2 id="live-title">Звонок ${A(t.engine)}</h2>
-      <p class="muted">Идентификатор звонка: <code>${t.call_id}</code></p>
+      <h2 id="live-title">Звонок ${C(a.engine)}</h2>
+      <p class="muted">Идентификатор звонка: <code>${a.call_id}</code></p>
       <ol class="steps" aria-label="Статус звонка">
-        ${ut.map((h,M)=>d`<li class=${M<b?"past":M===b?"now":""} aria-current=${M===b?"step":void 0}>${h}</li>`)}
+        ${J.map((g,T)=>e`<li class=${T<E?"past":T===E?"now":""} aria-current=${T===E?"step":void 0}>${g}</li>`)}
       </ol>
-      <p class="status" role="status" data-status=${p}>Статус: <strong>${ut[b]}</strong>${w&&d` — ${w}`}</p>
-      <${E} error=${r} />
-      <ol class="transcript" ref=${m} aria-live="polite" aria-label="Расшифровка">
-        ${u.length===0&&d`<li class="muted placeholder">Реплики появятся здесь, как только начнётся разговор.</li>`}
-        ${u.map(h=>d`
-          <li class=${`line ${h.who}`}>
-            <span class="time">${Ee(h.t-y)}</span>
-            <span class="who">${h.who==="client"?"\u041A\u043B\u0438\u0435\u043D\u0442":"\u041E\u043F\u0435\u0440\u0430\u0442\u043E\u0440"}</span>
-            <span class="text">${h.text}${h.cut?d` <em class="tag">перебит</em>`:""}${h.barge_in?d` <em class="tag">перебивает</em>`:""}</span>
-            <span class="v2v" title="голос-в-голос: конец речи оператора → первый звук клиента">${h.who==="client"&&_[h.turn]!=null?`${_[h.turn]} \u043C\u0441`:""}</span>
+      <p class="status" role="status" data-status=${l}>Статус: <strong>${J[E]}</strong>${I&&e` — ${I}`}</p>
+      <${x} error=${p} />
+      <ol class="transcript" ref=${u} aria-live="polite" aria-label="Расшифровка">
+        ${n.length===0&&e`<li class="muted placeholder">Реплики появятся здесь, как только начнётся разговор.</li>`}
+        ${n.map(g=>e`
+          <li class=${`line ${g.who}`}>
+            <span class="time">${q(g.t-w)}</span>
+            <span class="who">${g.who==="client"?"\u041A\u043B\u0438\u0435\u043D\u0442":"\u041E\u043F\u0435\u0440\u0430\u0442\u043E\u0440"}</span>
+            <span class="text">${g.text}${g.cut?e` <em class="tag">перебит</em>`:""}${g.barge_in?e` <em class="tag">перебивает</em>`:""}</span>
+            <span class="v2v" title="голос-в-голос: конец речи оператора → первый звук клиента">${g.who==="client"&&o[g.turn]!=null?`${o[g.turn]} \u043C\u0441`:""}</span>
           </li>`)}
       </ol>
-      <p class="muted summary">${qt(o)}</p>
+      <p class="muted summary">${fe(s)}</p>
       <div class="actions">
-        ${!i&&n&&d`<button type="button" class="danger" onClick=${g} disabled=${$}>${$?"\u0417\u0430\u0432\u0435\u0440\u0448\u0430\u0435\u043C\u2026":"\u0417\u0430\u0432\u0435\u0440\u0448\u0438\u0442\u044C"}</button>`}
-        ${i&&d`<button type="button" onClick=${e}>Новый звонок</button>
-          <a class="button-like" href=${`#/calls/${t.call_id}`}>Разбор звонка</a>`}
+        ${!d&&r&&e`<button type="button" class="danger" onClick=${$} disabled=${y}>${y?"\u0417\u0430\u0432\u0435\u0440\u0448\u0430\u0435\u043C\u2026":"\u0417\u0430\u0432\u0435\u0440\u0448\u0438\u0442\u044C"}</button>`}
+        ${d&&e`<button type="button" onClick=${t}>Новый звонок</button>
+          <a class="button-like" href=${`#/calls/${a.call_id}`}>Разбор звонка</a>`}
       </div>
-      <${E} error=${s} />
-    </section>`}var dt=t=>t==null?"\u2014":`${t} \u043C\u0441`;function qt(t){let e=t&&t.summary;return!e||!e.voice_to_voice_ms?"\xA0":`\u0413\u043E\u043B\u043E\u0441-\u0432-\u0433\u043E\u043B\u043E\u0441: p50 ${dt(e.voice_to_voice_ms.p50)}, p95 ${dt(e.voice_to_voice_ms.p95)}; \u0445\u043E\u0434\u043E\u0432: ${e.turns}`}function Ee(t){let e=Math.max(0,Math.round(t/1e3));return`${String(Math.floor(e/60)).padStart(2,"0")}:${String(e%60).padStart(2,"0")}`}function _t({me:t}){let e=t.permissions.includes("place_calls"),[n,o]=v(""),[a,r]=v(!1),[l,s]=v(t.default_engine),[f,$]=v({kind:"bundled",value:(t.personas[0]||{}).id,ok:!0}),[c,m]=v(""),[p,i]=v(""),[u,g]=v(null),[_,y]=v(!1),[b,w]=v(null);P(()=>s(t.default_engine),[t.default_engine]);let h=Wt(n.trim(),t.allowed_prefixes);async function M(k){if(k.preventDefault(),r(!0),!h){if(!f.ok){g({message:"\u041F\u0435\u0440\u0441\u043E\u043D\u0430 \u043D\u0435 \u043F\u0440\u043E\u0448\u043B\u0430 \u043F\u0440\u043E\u0432\u0435\u0440\u043A\u0443: \u0438\u0441\u043F\u0440\u0430\u0432\u044C\u0442\u0435 \u043E\u0448\u0438\u0431\u043A\u0438 \u0432 YAML \u0432\u044B\u0448\u0435."});return}y(!0),g(null);try{let C={};c.trim()&&(C.trainee=c.trim()),p.trim()&&(C.team=p.trim());let K={to:n.trim(),scenario:l,persona:f.value,labels:C};w(await I("POST","/call",K))}catch(C){g(C)}finally{y(!1)}}}if(b)return d`<${Ft} start=${b} canStop=${e} onAgain=${()=>w(null)} />`;let N=u&&u.field;return d`
-    <form class="card" onSubmit=${M} novalidate aria-labelledby="call-title">
+      <${x} error=${h} />
+    </section>`}var K=a=>a==null?"\u2014":`${a} \u043C\u0441`;function fe(a){let t=a&&a.summary;return!t||!t.voice_to_voice_ms?"\xA0":`\u0413\u043E\u043B\u043E\u0441-\u0432-\u0433\u043E\u043B\u043E\u0441: p50 ${K(t.voice_to_voice_ms.p50)}, p95 ${K(t.voice_to_voice_ms.p95)}; \u0445\u043E\u0434\u043E\u0432: ${t.turns}`}function q(a){let t=Math.max(0,Math.round(a/1e3));return`${String(Math.floor(t/60)).padStart(2,"0")}:${String(t%60).padStart(2,"0")}`}function X({me:a}){let t=a.permissions.includes("place_calls"),[r,s]=i(""),[c,p]=i(!1),[b,h]=i(a.default_engine),[v,y]=i({kind:"bundled",value:(a.personas[0]||{}).id,ok:!0}),[m,u]=i(""),[l,d]=i(""),[n,$]=i(null),[o,w]=i(!1),[E,I]=i(null);S(()=>h(a.default_engine),[a.default_engine]);let g=pe(r.trim(),a.allowed_prefixes);async function T(_){if(_.preventDefault(),p(!0),!g){if(!v.ok){$({message:"\u041F\u0435\u0440\u0441\u043E\u043D\u0430 \u043D\u0435 \u043F\u0440\u043E\u0448\u043B\u0430 \u043F\u0440\u043E\u0432\u0435\u0440\u043A\u0443: \u0438\u0441\u043F\u0440\u0430\u0432\u044C\u0442\u0435 \u043E\u0448\u0438\u0431\u043A\u0438 \u0432 YAML \u0432\u044B\u0448\u0435."});return}w(!0),$(null);try{let O={};m.trim()&&(O.trainee=m.trim()),l.trim()&&(O.team=l.trim());let N={to:r.trim(),scenario:b,persona:v.value,labels:O};I(await k("POST","/call",N))}catch(O){$(O)}finally{w(!1)}}}if(E)return e`<${$e} start=${E} canStop=${t} onAgain=${()=>I(null)} />`;let z=n&&n.field;return e`
+    <form class="card" onSubmit=${T} novalidate aria-labelledby="call-title">
       <h2 id="call-title">Звонок</h2>
       <div class="field">
         <label for="to">Номер оператора</label>
-        <input id="to" type="tel" inputmode="tel" autocomplete="off" placeholder="+79161234567" value=${n}
-          aria-invalid=${a&&h?"true":"false"} aria-describedby="to-error"
-          onInput=${k=>o(k.target.value)} onBlur=${()=>r(!0)} />
-        ${a&&h&&d`<p class="error" id="to-error">${h}</p>`}
-        ${N==="to"&&d`<${E} error=${u} id="to-error" />`}
+        <input id="to" type="tel" inputmode="tel" autocomplete="off" placeholder="+79161234567" value=${r}
+          aria-invalid=${c&&g?"true":"false"} aria-describedby="to-error"
+          onInput=${_=>s(_.target.value)} onBlur=${()=>p(!0)} />
+        ${c&&g&&e`<p class="error" id="to-error">${g}</p>`}
+        ${z==="to"&&e`<${x} error=${n} id="to-error" />`}
       </div>
       <fieldset class="field">
         <legend>Движок</legend>
-        ${j.map(k=>d`
-          <label class="radio"><input type="radio" name="engine" value=${k.id} checked=${l===k.id}
-            onChange=${()=>s(k.id)} /> ${k.label}${k.id===t.default_engine?d` <span class="muted">(по умолчанию)</span>`:""}</label>`)}
+        ${P.map(_=>e`
+          <label class="radio"><input type="radio" name="engine" value=${_.id} checked=${b===_.id}
+            onChange=${()=>h(_.id)} /> ${_.label}${_.id===a.default_engine?e` <span class="muted">(по умолчанию)</span>`:""}</label>`)}
       </fieldset>
-      <${zt} me=${t} persona=${f} setPersona=${$} />
+      <${me} me=${a} persona=${v} setPersona=${y} />
       <div class="field pair">
         <div><label for="trainee">Стажёр (метка trainee)</label>
-          <input id="trainee" value=${c} maxlength="100" onInput=${k=>m(k.target.value)} /></div>
+          <input id="trainee" value=${m} maxlength="100" onInput=${_=>u(_.target.value)} /></div>
         <div><label for="team">Команда (метка team)</label>
-          <input id="team" value=${p} maxlength="100" onInput=${k=>i(k.target.value)} /></div>
+          <input id="team" value=${l} maxlength="100" onInput=${_=>d(_.target.value)} /></div>
       </div>
-      ${u&&N!=="to"&&d`<${E} error=${u} />`}
-      ${e?d`<button type="submit" class="primary" disabled=${_}>${_?"\u0417\u0432\u043E\u043D\u0438\u043C\u2026":"\u041F\u043E\u0437\u0432\u043E\u043D\u0438\u0442\u044C"}</button>`:d`<p class="note" id="viewer-note">Ваша роль — ${t.role==="viewer"?"\u043D\u0430\u0431\u043B\u044E\u0434\u0430\u0442\u0435\u043B\u044C":t.role}: звонить могут тренеры и администраторы.</p>`}
-    </form>`}var Bt=["starting","dialing","ringing","connected","completed","failed","no_answer","busy","rejected"],Ce={starting:"\u043D\u0430\u0431\u043E\u0440",dialing:"\u043D\u0430\u0431\u043E\u0440",ringing:"\u0437\u0432\u043E\u043D\u043E\u043A",connected:"\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440",...Se},Vt={yes:"\u0434\u0430",partial:"\u0447\u0430\u0441\u0442\u0438\u0447\u043D\u043E",no:"\u043D\u0435\u0442",na:"\u043D\u0435\u043F\u0440\u0438\u043C\u0435\u043D\u0438\u043C\u043E"},ft=t=>t?t.slice(0,19).replace("T"," "):"\u2014",mt=t=>t==null?"\u2014":`${Math.round(t/1e3)} \u0441`,D=t=>t==null?"\u2014":`${t} \u043C\u0441`;function Gt(t,e){let n=new URLSearchParams;for(let o of["engine","persona","status"])t[o]&&n.set(o,t[o]);for(let[o,a]of[["trainee",t.trainee],["team",t.team]])a&&a.trim()&&n.append("label",`${o}:${a.trim()}`);return t.since&&n.set("since",t.since),t.until&&n.set("until",t.until),n.set("limit","20"),e&&n.set("cursor",e),n.toString()}function ht({me:t}){let[e,n]=v({engine:"",persona:"",status:"",trainee:"",team:"",since:"",until:""}),[o,a]=v(e),[r,l]=v([null]),[s,f]=v(null),[$,c]=v(null),[m,p]=v(!1),i=r[r.length-1];P(()=>{let _=!0;return p(!0),I("GET",`/calls?${Gt(o,i)}`).then(y=>{_&&(f(y),c(null))}).catch(y=>{_&&c(y)}).finally(()=>{_&&p(!1)}),()=>{_=!1}},[o,i]);let u=_=>y=>n({...e,[_]:y.target.value});function g(_){_.preventDefault(),a(e),l([null])}return d`
+      ${n&&z!=="to"&&e`<${x} error=${n} />`}
+      ${t?e`<button type="submit" class="primary" disabled=${o}>${o?"\u0417\u0432\u043E\u043D\u0438\u043C\u2026":"\u041F\u043E\u0437\u0432\u043E\u043D\u0438\u0442\u044C"}</button>`:e`<p class="note" id="viewer-note">Ваша роль — ${a.role==="viewer"?"\u043D\u0430\u0431\u043B\u044E\u0434\u0430\u0442\u0435\u043B\u044C":a.role}: звонить могут тренеры и администраторы.</p>`}
+    </form>`}var ge=["starting","dialing","ringing","connected","completed","failed","no_answer","busy","rejected"],F={starting:"\u043D\u0430\u0431\u043E\u0440",dialing:"\u043D\u0430\u0431\u043E\u0440",ringing:"\u0437\u0432\u043E\u043D\u043E\u043A",connected:"\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440",...G},be={yes:"\u0434\u0430",partial:"\u0447\u0430\u0441\u0442\u0438\u0447\u043D\u043E",no:"\u043D\u0435\u0442",na:"\u043D\u0435\u043F\u0440\u0438\u043C\u0435\u043D\u0438\u043C\u043E"},ee=a=>a?a.slice(0,19).replace("T"," "):"\u2014",te=a=>a==null?"\u2014":`${Math.round(a/1e3)} \u0441`,M=a=>a==null?"\u2014":`${a} \u043C\u0441`;function he(a,t){let r=new URLSearchParams;for(let s of["engine","persona","status"])a[s]&&r.set(s,a[s]);for(let[s,c]of[["trainee",a.trainee],["team",a.team]])c&&c.trim()&&r.append("label",`${s}:${c.trim()}`);return a.since&&r.set("since",a.since),a.until&&r.set("until",a.until),r.set("limit","20"),t&&r.set("cursor",t),r.toString()}function ae({me:a}){let[t,r]=i({engine:"",persona:"",status:"",trainee:"",team:"",since:"",until:""}),[s,c]=i(t),[p,b]=i([null]),[h,v]=i(null),[y,m]=i(null),[u,l]=i(!1),d=p[p.length-1];S(()=>{let o=!0;return l(!0),k("GET",`/calls?${he(s,d)}`).then(w=>{o&&(v(w),m(null))}).catch(w=>{o&&m(w)}).finally(()=>{o&&l(!1)}),()=>{o=!1}},[s,d]);let n=o=>w=>r({...t,[o]:w.target.value});function $(o){o.preventDefault(),c(t),b([null])}return e`
     <section class="card" aria-labelledby="calls-title">
       <h2 id="calls-title">Звонки</h2>
-      <form class="filters" onSubmit=${g} aria-label="Фильтры">
-        <label>Движок<select value=${e.engine} onChange=${u("engine")}>
-          <option value="">все</option>${j.map(_=>d`<option value=${_.id}>${_.label}</option>`)}</select></label>
-        <label>Персона<select value=${e.persona} onChange=${u("persona")}>
-          <option value="">все</option>${t.personas.map(_=>d`<option value=${_.id}>${_.name}</option>`)}</select></label>
-        <label>Статус<select value=${e.status} onChange=${u("status")}>
-          <option value="">все</option>${Bt.map(_=>d`<option value=${_}>${Ce[_]||_} (${_})</option>`)}</select></label>
-        <label>Стажёр<input value=${e.trainee} onInput=${u("trainee")} /></label>
-        <label>Команда<input value=${e.team} onInput=${u("team")} /></label>
-        <label>С даты<input type="date" value=${e.since} onInput=${u("since")} /></label>
-        <label>По дату (не включая)<input type="date" value=${e.until} onInput=${u("until")} /></label>
+      <form class="filters" onSubmit=${$} aria-label="Фильтры">
+        <label>Движок<select value=${t.engine} onChange=${n("engine")}>
+          <option value="">все</option>${P.map(o=>e`<option value=${o.id}>${o.label}</option>`)}</select></label>
+        <label>Персона<select value=${t.persona} onChange=${n("persona")}>
+          <option value="">все</option>${a.personas.map(o=>e`<option value=${o.id}>${o.name}</option>`)}</select></label>
+        <label>Статус<select value=${t.status} onChange=${n("status")}>
+          <option value="">все</option>${ge.map(o=>e`<option value=${o}>${F[o]||o} (${o})</option>`)}</select></label>
+        <label>Стажёр<input value=${t.trainee} onInput=${n("trainee")} /></label>
+        <label>Команда<input value=${t.team} onInput=${n("team")} /></label>
+        <label>С даты<input type="date" value=${t.since} onInput=${n("since")} /></label>
+        <label>По дату (не включая)<input type="date" value=${t.until} onInput=${n("until")} /></label>
         <button type="submit" class="primary">Показать</button>
       </form>
-      <${E} error=${$} />
-      <div class="table-wrap"><table class="calls" aria-busy=${m?"true":"false"}>
+      <${x} error=${y} />
+      <div class="table-wrap"><table class="calls" aria-busy=${u?"true":"false"}>
         <thead><tr><th scope="col">Начат (UTC)</th><th scope="col">Движок</th><th scope="col">Персона</th>
           <th scope="col">Метки</th><th scope="col">Статус</th><th scope="col">Длит.</th><th scope="col">v2v p50</th><th scope="col">Оценка</th></tr></thead>
         <tbody>
-          ${s&&s.calls.length===0&&d`<tr><td colspan="8" class="muted">Звонков с такими условиями нет.</td></tr>`}
-          ${s&&s.calls.map(_=>d`<tr>
-            <td><a href=${`#/calls/${_.call_id}`}>${ft(_.created_at)}</a></td>
-            <td>${A(_.engine)}</td><td>${_.persona||"\u2014"}</td>
-            <td>${Object.entries(_.labels||{}).map(([y,b])=>d`<span class="badge">${y}: ${b}</span> `)}</td>
-            <td>${Ce[_.status]||_.status}</td><td>${mt(_.duration_ms)}</td>
-            <td>${D(_.voice_to_voice_p50_ms)}</td>
-            <td>${_.evaluation&&_.evaluation.operator_score!=null?`${_.evaluation.operator_score}/100`:"\u2014"}</td>
+          ${h&&h.calls.length===0&&e`<tr><td colspan="8" class="muted">Звонков с такими условиями нет.</td></tr>`}
+          ${h&&h.calls.map(o=>e`<tr>
+            <td><a href=${`#/calls/${o.call_id}`}>${ee(o.created_at)}</a></td>
+            <td>${C(o.engine)}</td><td>${o.persona||"\u2014"}</td>
+            <td>${Object.entries(o.labels||{}).map(([w,E])=>e`<span class="badge">${w}: ${E}</span> `)}</td>
+            <td>${F[o.status]||o.status}</td><td>${te(o.duration_ms)}</td>
+            <td>${M(o.voice_to_voice_p50_ms)}</td>
+            <td>${o.evaluation&&o.evaluation.operator_score!=null?`${o.evaluation.operator_score}/100`:"\u2014"}</td>
           </tr>`)}
         </tbody>
       </table></div>
       <nav class="pager" aria-label="Страницы">
-        <button type="button" disabled=${r.length<2} onClick=${()=>l(r.slice(0,-1))}>Назад</button>
-        <span class="muted">Страница ${r.length}</span>
-        <button type="button" disabled=${!s||!s.next_cursor} onClick=${()=>l([...r,s.next_cursor])}>Дальше</button>
+        <button type="button" disabled=${p.length<2} onClick=${()=>b(p.slice(0,-1))}>Назад</button>
+        <span class="muted">Страница ${p.length}</span>
+        <button type="button" disabled=${!h||!h.next_cursor} onClick=${()=>b([...p,h.next_cursor])}>Дальше</button>
       </nav>
-    </section>`}function pt({q:t,jump:e}){return d`<button type="button" class="quote" onClick=${()=>e(t)}>«${t.text}»</button>`}function Yt({evaluation:t,jump:e}){if(!t||t.status==="pending")return d`<p class="muted" role="status">Оценка готовится: она появится здесь после окончания звонка.</p>`;if(t.status==="failed")return d`<p class="error">Оценка не удалась: ${t.reason}</p>`;let n=t.operator,o=t.cost;return d`
-    ${n&&d`
-      <p><strong>Оператор: ${n.score}/100</strong> (${n.level})${n.raw_score!==n.score?d` <span class="muted">до штрафов ${n.raw_score}</span>`:""}</p>
+    </section>`}function Z({q:a,jump:t}){return e`<button type="button" class="quote" onClick=${()=>t(a)}>«${a.text}»</button>`}function ve({evaluation:a,jump:t}){if(!a||a.status==="pending")return e`<p class="muted" role="status">Оценка готовится: она появится здесь после окончания звонка.</p>`;if(a.status==="failed")return e`<p class="error">Оценка не удалась: ${a.reason}</p>`;let r=a.operator,s=a.cost;return e`
+    ${r&&e`
+      <p><strong>Оператор: ${r.score}/100</strong> (${r.level})${r.raw_score!==r.score?e` <span class="muted">до штрафов ${r.raw_score}</span>`:""}</p>
       <div class="table-wrap"><table class="scorecard">
         <thead><tr><th scope="col">Пункт</th><th scope="col">Итог</th><th scope="col">Цитаты</th></tr></thead>
-        <tbody>${n.checklist.map(a=>d`<tr>
-          <td>${a.question}${a.critical?d` <span class="badge">критичный</span>`:""}</td>
-          <td class=${`verdict ${a.status}`}>${Vt[a.status]||a.status}${a.note?d`<br /><span class="muted">${a.note}</span>`:""}</td>
-          <td>${a.quotes.map(r=>d`<${pt} q=${r} jump=${e} />`)}</td></tr>`)}</tbody>
+        <tbody>${r.checklist.map(c=>e`<tr>
+          <td>${c.question}${c.critical?e` <span class="badge">критичный</span>`:""}</td>
+          <td class=${`verdict ${c.status}`}>${be[c.status]||c.status}${c.note?e`<br /><span class="muted">${c.note}</span>`:""}</td>
+          <td>${c.quotes.map(p=>e`<${Z} q=${p} jump=${t} />`)}</td></tr>`)}</tbody>
       </table></div>
-      ${n.issues.length>0&&d`<h4>Замечания</h4><ul>${n.issues.map(a=>d`<li><strong>${a.title}</strong> — ${a.recommendation}
-        ${a.quotes.map(r=>d` <${pt} q=${r} jump=${e} />`)}</li>`)}</ul>`}`}
-    <p class="muted">Метод оценки: ${t.method}${t.model?`, \u043C\u043E\u0434\u0435\u043B\u044C ${t.model}`:""}</p>
-    <p>Верность персоне (клиент): <strong>${t.client.fidelity??"\u2014"}</strong>${t.client.fidelity!=null?"/100":""}</p>
-    <p>Стоимость: <strong>${typeof o.total_usd=="number"?`$${o.total_usd.toFixed(4)}`:`\u043D\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043D\u0430 (\u0438\u0437\u0432\u0435\u0441\u0442\u043D\u0430\u044F \u0447\u0430\u0441\u0442\u044C $${o.known_usd.toFixed(4)})`}</strong>
-      <span class="muted"> цены на ${o.pricing_as_of}</span></p>`}function Jt({turns:t}){if(!t.length)return d`<p class="muted">Замеров по ходам нет.</p>`;let e=Math.max(...t.map(n=>n.voice_to_voice_ms||0),1);return d`
+      ${r.issues.length>0&&e`<h4>Замечания</h4><ul>${r.issues.map(c=>e`<li><strong>${c.title}</strong> — ${c.recommendation}
+        ${c.quotes.map(p=>e` <${Z} q=${p} jump=${t} />`)}</li>`)}</ul>`}`}
+    <p class="muted">Метод оценки: ${a.method}${a.model?`, \u043C\u043E\u0434\u0435\u043B\u044C ${a.model}`:""}</p>
+    <p>Верность персоне (клиент): <strong>${a.client.fidelity??"\u2014"}</strong>${a.client.fidelity!=null?"/100":""}</p>
+    <p>Стоимость: <strong>${typeof s.total_usd=="number"?`$${s.total_usd.toFixed(4)}`:`\u043D\u0435\u0438\u0437\u0432\u0435\u0441\u0442\u043D\u0430 (\u0438\u0437\u0432\u0435\u0441\u0442\u043D\u0430\u044F \u0447\u0430\u0441\u0442\u044C $${s.known_usd.toFixed(4)})`}</strong>
+      <span class="muted"> цены на ${s.pricing_as_of}</span></p>`}function ye({turns:a}){if(!a.length)return e`<p class="muted">Замеров по ходам нет.</p>`;let t=Math.max(...a.map(r=>r.voice_to_voice_ms||0),1);return e`
     <p class="muted">Конец речи оператора → запрос реплики → ответ бэкенда → первый звук клиента. Полоса — голос-в-голос;
       тёмная часть — запрос и ответ реплики (из них бэкенд и LLM), светлая — остальное (распознавание, синтез, сеть).</p>
-    <ol class="timeline">${t.map(n=>{let o=n.voice_to_voice_ms,a=n.reply_roundtrip_ms;return d`<li>
-        <span class="turn">ход ${n.turn}</span>
-        <span class="bar" role="img" aria-label=${`\u0433\u043E\u043B\u043E\u0441-\u0432-\u0433\u043E\u043B\u043E\u0441 ${D(o)}, \u0440\u0435\u043F\u043B\u0438\u043A\u0430 ${D(a)}`}>
-          ${o!=null&&d`<span class="whole" style=${`width:${100*o/e}%`}>
-            ${a!=null&&d`<span class="reply" style=${`width:${Math.min(100,100*a/o)}%`}></span>`}</span>`}
+    <ol class="timeline">${a.map(r=>{let s=r.voice_to_voice_ms,c=r.reply_roundtrip_ms;return e`<li>
+        <span class="turn">ход ${r.turn}</span>
+        <span class="bar" role="img" aria-label=${`\u0433\u043E\u043B\u043E\u0441-\u0432-\u0433\u043E\u043B\u043E\u0441 ${M(s)}, \u0440\u0435\u043F\u043B\u0438\u043A\u0430 ${M(c)}`}>
+          ${s!=null&&e`<span class="whole" style=${`width:${100*s/t}%`}>
+            ${c!=null&&e`<span class="reply" style=${`width:${Math.min(100,100*c/s)}%`}></span>`}</span>`}
         </span>
-        <span class="figures">${D(o)}; реплика ${D(a)}; бэкенд ${D(n.backend_ms)}; LLM ${D(n.llm_ms)}${n.fallback?"; \u0437\u0430\u043F\u0430\u0441\u043D\u043E\u0439 \u043E\u0442\u0432\u0435\u0442":""}</span>
-      </li>`})}</ol>`}function gt({callId:t}){let[e,n]=v(null),[o,a]=v(null),[r,l]=v(null),s=Y(null);P(()=>{let m=!0,p=null;async function i(){try{let u=await I("GET",`/call/${t}`);if(!m)return;n(u);let g=!["completed","failed","no_answer","busy","rejected"].includes(u.status),_=!u.evaluation||u.evaluation.status==="pending";(g||_)&&(p=setTimeout(i,2e3))}catch(u){m&&a(u)}}return i(),()=>{m=!1,clearTimeout(p)}},[t]);function f(m){let p=e.transcript,i=p.findIndex(_=>_.turn===m.turn&&(!m.who||_.who===m.who)&&_.text.includes(m.text.slice(0,20))),u=i>=0?i:p.findIndex(_=>_.turn===m.turn&&(!m.who||_.who===m.who));if(u<0)return;l(u);let g=s.current&&s.current.children[u];g&&(g.scrollIntoView({block:"center"}),g.focus())}if(o)return d`<section class="card"><h2>Звонок</h2><${E} error=${o} /><p><a href="#/calls">← Все звонки</a></p></section>`;if(!e)return d`<section class="card"><p class="muted">Загрузка…</p></section>`;let $=e.transcript.length?e.transcript[0].t:0,c=e.summary||{};return d`
+        <span class="figures">${M(s)}; реплика ${M(c)}; бэкенд ${M(r.backend_ms)}; LLM ${M(r.llm_ms)}${r.fallback?"; \u0437\u0430\u043F\u0430\u0441\u043D\u043E\u0439 \u043E\u0442\u0432\u0435\u0442":""}</span>
+      </li>`})}</ol>`}function ne({callId:a}){let[t,r]=i(null),[s,c]=i(null),[p,b]=i(null),h=A(null);S(()=>{let u=!0,l=null;async function d(){try{let n=await k("GET",`/call/${a}`);if(!u)return;r(n);let $=!["completed","failed","no_answer","busy","rejected"].includes(n.status),o=!n.evaluation||n.evaluation.status==="pending";($||o)&&(l=setTimeout(d,2e3))}catch(n){u&&c(n)}}return d(),()=>{u=!1,clearTimeout(l)}},[a]);function v(u){let l=t.transcript,d=l.findIndex(o=>o.turn===u.turn&&(!u.who||o.who===u.who)&&o.text.includes(u.text.slice(0,20))),n=d>=0?d:l.findIndex(o=>o.turn===u.turn&&(!u.who||o.who===u.who));if(n<0)return;b(n);let $=h.current&&h.current.children[n];$&&($.scrollIntoView({block:"center"}),$.focus())}if(s)return e`<section class="card"><h2>Звонок</h2><${x} error=${s} /><p><a href="#/calls">← Все звонки</a></p></section>`;if(!t)return e`<section class="card"><p class="muted">Загрузка…</p></section>`;let y=t.transcript.length?t.transcript[0].t:0,m=t.summary||{};return e`
     <section class="card" aria-labelledby="detail-title">
       <p><a href="#/calls">← Все звонки</a></p>
-      <h2 id="detail-title">Звонок ${A(e.engine)}: ${e.persona.name||e.persona.id}</h2>
+      <h2 id="detail-title">Звонок ${C(t.engine)}: ${t.persona.name||t.persona.id}</h2>
       <dl class="facts">
-        <dt>Идентификатор</dt><dd><code>${e.call_id}</code></dd>
-        <dt>Статус</dt><dd>${Ce[e.status]||e.status}${e.end_reason?`, ${Te[e.end_reason]||e.end_reason}`:""}</dd>
-        <dt>Начат (UTC)</dt><dd>${ft(e.created_at)}</dd>
-        <dt>Длительность</dt><dd>${mt(e.duration_ms)}</dd>
-        <dt>Метки</dt><dd>${Object.entries(e.labels||{}).map(([m,p])=>d`<span class="badge">${m}: ${p}</span> `)}${Object.keys(e.labels||{}).length?"":"\u2014"}</dd>
-        <dt>Голос-в-голос</dt><dd>p50 ${D(c.voice_to_voice_ms&&c.voice_to_voice_ms.p50)}, p95 ${D(c.voice_to_voice_ms&&c.voice_to_voice_ms.p95)}</dd>
-        <dt>Перебивания</dt><dd>${c.barge_ins??"\u2014"}</dd>
-        ${e.fallback_reason&&d`<dt>Запасные ответы</dt><dd>${e.fallback_reason}</dd>`}
+        <dt>Идентификатор</dt><dd><code>${t.call_id}</code></dd>
+        <dt>Статус</dt><dd>${F[t.status]||t.status}${t.end_reason?`, ${R[t.end_reason]||t.end_reason}`:""}</dd>
+        <dt>Начат (UTC)</dt><dd>${ee(t.created_at)}</dd>
+        <dt>Длительность</dt><dd>${te(t.duration_ms)}</dd>
+        <dt>Метки</dt><dd>${Object.entries(t.labels||{}).map(([u,l])=>e`<span class="badge">${u}: ${l}</span> `)}${Object.keys(t.labels||{}).length?"":"\u2014"}</dd>
+        <dt>Голос-в-голос</dt><dd>p50 ${M(m.voice_to_voice_ms&&m.voice_to_voice_ms.p50)}, p95 ${M(m.voice_to_voice_ms&&m.voice_to_voice_ms.p95)}</dd>
+        <dt>Перебивания</dt><dd>${m.barge_ins??"\u2014"}</dd>
+        ${t.fallback_reason&&e`<dt>Запасные ответы</dt><dd>${t.fallback_reason}</dd>`}
       </dl>
       <h3>Запись</h3>
-      ${e.recording_url?d`<audio controls preload="none" src=${e.recording_url}></audio><p><a href=${e.recording_url} rel="noreferrer">Скачать запись</a></p>`:d`<p class="muted">Записи нет.</p>`}
+      ${t.recording_url?e`<audio controls preload="none" src=${t.recording_url}></audio><p><a href=${t.recording_url} rel="noreferrer">Скачать запись</a></p>`:e`<p class="muted">Записи нет.</p>`}
       <h3>Расшифровка</h3>
-      <ol class="transcript detail" ref=${s} aria-label="Расшифровка">
-        ${e.transcript.map((m,p)=>d`<li tabindex="-1" class=${`line ${m.who}${r===p?" lit":""}`}>
-          <span class="time">${Ee(m.t-$)}</span>
-          <span class="who">${m.who==="client"?"\u041A\u043B\u0438\u0435\u043D\u0442":"\u041E\u043F\u0435\u0440\u0430\u0442\u043E\u0440"}</span>
-          <span class="text">${m.text}${m.cut?d` <em class="tag">перебит</em>`:""}${m.barge_in?d` <em class="tag">перебивает</em>`:""}</span>
+      <ol class="transcript detail" ref=${h} aria-label="Расшифровка">
+        ${t.transcript.map((u,l)=>e`<li tabindex="-1" class=${`line ${u.who}${p===l?" lit":""}`}>
+          <span class="time">${q(u.t-y)}</span>
+          <span class="who">${u.who==="client"?"\u041A\u043B\u0438\u0435\u043D\u0442":"\u041E\u043F\u0435\u0440\u0430\u0442\u043E\u0440"}</span>
+          <span class="text">${u.text}${u.cut?e` <em class="tag">перебит</em>`:""}${u.barge_in?e` <em class="tag">перебивает</em>`:""}</span>
           <span class="v2v"></span></li>`)}
       </ol>
       <h3>Ходы</h3>
-      <${Jt} turns=${e.turns||[]} />
+      <${ye} turns=${t.turns||[]} />
       <h3>Оценка</h3>
-      <${Yt} evaluation=${e.evaluation} jump=${f} />
+      <${ve} evaluation=${t.evaluation} jump=${v} />
       <h3>Ошибки</h3>
-      ${(e.errors||[]).length===0&&!e.failure?d`<p class="muted">Ошибок нет.</p>`:d`<ul class="errors">
-            ${e.failure&&d`<li>${e.failure.source}: ${e.failure.reason||e.failure.code}</li>`}
-            ${(e.errors||[]).map(m=>d`<li>${m.where}${m.code?` (${m.code})`:""}: ${m.message}</li>`)}</ul>`}
-    </section>`}function $t({onChanged:t}){let[e,n]=v(null),[o,a]=v(null),[r,l]=v(null),[s,f]=v(!1),[$,c]=v("");async function m(){try{let i=await I("GET","/settings");n(i),l(i.default_engine)}catch(i){a(i)}}P(()=>{m()},[]);async function p(i){i.preventDefault(),f(!0),a(null),c("");try{let u=await I("PUT","/settings/default_engine",{engine:r});n(u),c(`\u0414\u0432\u0438\u0436\u043E\u043A \u043F\u043E \u0443\u043C\u043E\u043B\u0447\u0430\u043D\u0438\u044E \u0442\u0435\u043F\u0435\u0440\u044C \xAB${A(u.default_engine)}\xBB.`),t()}catch(u){a(u)}finally{f(!1)}}return e?d`
+      ${(t.errors||[]).length===0&&!t.failure?e`<p class="muted">Ошибок нет.</p>`:e`<ul class="errors">
+            ${t.failure&&e`<li>${t.failure.source}: ${t.failure.reason||t.failure.code}</li>`}
+            ${(t.errors||[]).map(u=>e`<li>${u.where}${u.code?` (${u.code})`:""}: ${u.message}</li>`)}</ul>`}
+    </section>`}var we={queued:"\u0432 \u043E\u0447\u0435\u0440\u0435\u0434\u0438",running:"\u0438\u0434\u0451\u0442",paused:"\u043D\u0430 \u043F\u0430\u0443\u0437\u0435",done:"\u0437\u0430\u0432\u0435\u0440\u0448\u0451\u043D",cancelled:"\u043E\u0442\u043C\u0435\u043D\u0451\u043D"},re={queued:"\u0432 \u043E\u0447\u0435\u0440\u0435\u0434\u0438",waiting:"\u0436\u0434\u0451\u0442",dialing:"\u043D\u0430\u0431\u043E\u0440",live:"\u0440\u0430\u0437\u0433\u043E\u0432\u043E\u0440",done:"\u0433\u043E\u0442\u043E\u0432\u043E",cancelled:"\u043E\u0442\u043C\u0435\u043D\u0451\u043D"},_e=[["mon","\u043F\u043D"],["tue","\u0432\u0442"],["wed","\u0441\u0440"],["thu","\u0447\u0442"],["fri","\u043F\u0442"],["sat","\u0441\u0431"],["sun","\u0432\u0441"]],le=new Set(["done","cancelled"]);function xe({me:a,onStarted:t}){let[r,s]=i((a.personas[0]||{}).id),[c,p]=i(P.map(f=>f.id)),[b,h]=i(""),[v,y]=i(1),[m,u]=i(2),[l,d]=i(5),[n,$]=i(!1),[o,w]=i({timezone:"Europe/Moscow",from:"09:00",to:"18:00",days:["mon","tue","wed","thu","fri"]}),[E,I]=i(null),[g,T]=i(!1),z=b.split(/[\s,;]+/).map(f=>f.trim()).filter(Boolean),_=z.length*c.length*v,O=(f,L)=>f.includes(L)?f.filter(j=>j!==L):[...f,L];async function N(f){f.preventDefault(),T(!0),I(null);try{let L={persona:r,engines:c,targets:z.map(j=>({to:j})),repeats:Number(v),max_concurrent:Number(m),start_interval_s:Number(l),...n?{window:o}:{}};t(await k("POST","/batches",L))}catch(L){I(L)}finally{T(!1)}}return e`
+    <form class="card" onSubmit=${N} aria-labelledby="batch-title" novalidate>
+      <h2 id="batch-title">Новый пакет</h2>
+      <div class="field"><label for="batch-persona">Персона</label>
+        <select id="batch-persona" value=${r} onChange=${f=>s(f.target.value)}>
+          ${a.personas.map(f=>e`<option value=${f.id}>${f.name} (${f.id})</option>`)}</select></div>
+      <fieldset class="field"><legend>Движки</legend>
+        ${P.map(f=>e`<label class="radio"><input type="checkbox" checked=${c.includes(f.id)}
+          onChange=${()=>p(O(c,f.id))} /> ${f.label}</label>`)}</fieldset>
+      <div class="field"><label for="batch-targets">Номера операторов (через запятую или с новой строки)</label>
+        <textarea id="batch-targets" rows="3" value=${b} onInput=${f=>h(f.target.value)}
+          aria-describedby="batch-total"></textarea>
+        <p class="muted" id="batch-total">Звонков в пакете: ${_} (номера × движки × повторы; не больше 300)</p></div>
+      <div class="field triple">
+        <div><label for="batch-repeats">Повторы</label><input id="batch-repeats" type="number" min="1" max="20" value=${v} onInput=${f=>y(f.target.value)} /></div>
+        <div><label for="batch-concurrent">Одновременно</label><input id="batch-concurrent" type="number" min="1" max="20" value=${m} onInput=${f=>u(f.target.value)} /></div>
+        <div><label for="batch-interval">Пауза между стартами, с</label><input id="batch-interval" type="number" min="0" max="3600" value=${l} onInput=${f=>d(f.target.value)} /></div>
+      </div>
+      <fieldset class="field"><legend>Окно звонков</legend>
+        <label class="radio"><input type="checkbox" checked=${n} onChange=${()=>$(!n)} /> звонить только в заданные часы</label>
+        ${n&&e`<div class="triple">
+          <div><label for="batch-tz">Часовой пояс</label><input id="batch-tz" value=${o.timezone} onInput=${f=>w({...o,timezone:f.target.value})} /></div>
+          <div><label for="batch-from">С</label><input id="batch-from" value=${o.from} onInput=${f=>w({...o,from:f.target.value})} /></div>
+          <div><label for="batch-to">До</label><input id="batch-to" value=${o.to} onInput=${f=>w({...o,to:f.target.value})} /></div>
+        </div>
+        <div class="days">${_e.map(([f,L])=>e`<label class="radio"><input type="checkbox" checked=${o.days.includes(f)}
+          onChange=${()=>w({...o,days:O(o.days,f)})} /> ${L}</label>`)}</div>`}
+      </fieldset>
+      <${x} error=${E} />
+      <button type="submit" class="primary" disabled=${g}>${g?"\u0417\u0430\u043F\u0443\u0441\u043A\u0430\u0435\u043C\u2026":"\u0417\u0430\u043F\u0443\u0441\u0442\u0438\u0442\u044C \u043F\u0430\u043A\u0435\u0442"}</button>
+    </form>`}function ke({batchId:a,canAct:t}){let[r,s]=i(null),[c,p]=i(null),[b,h]=i(null),[v,y]=i(0);S(()=>{let l=!0,d=null;async function n(){try{let $=await k("GET",`/batches/${a}`);if(!l||(s($),p(null),le.has($.state)))return}catch($){l&&p($)}d=setTimeout(n,1500)}return n(),()=>{l=!1,clearTimeout(d)}},[a,v]);async function m(l){h(null);try{await k("POST",`/batches/${a}/${l}`,{}),y(v+1)}catch(d){h(d)}}if(!r)return e`<section class="card">${c?e`<${x} error=${c} />`:e`<p class="muted">Загрузка…</p>`}</section>`;let u=r.counts&&r.counts.by_state||{};return e`
+    <section class="card" aria-labelledby="batch-view-title">
+      <h2 id="batch-view-title">Пакет <code>${a}</code></h2>
+      <p role="status" class="status" data-state=${r.state}>Состояние: <strong>${we[r.state]||r.state}</strong>;
+        сейчас в разговоре: ${r.live??0}</p>
+      <p class="muted">${Object.entries(u).map(([l,d])=>`${re[l]||l}: ${d}`).join(" \xB7 ")}</p>
+      ${t&&e`<div class="actions">
+        ${["queued","running"].includes(r.state)&&e`<button type="button" onClick=${()=>m("pause")}>Пауза</button>`}
+        ${r.state==="paused"&&e`<button type="button" onClick=${()=>m("resume")}>Продолжить</button>`}
+        ${!le.has(r.state)&&e`<button type="button" class="danger" onClick=${()=>m("cancel")}>Отменить</button>`}
+      </div>`}
+      <${x} error=${b} />
+      <p><a href=${`#/compare/${a}`}>Сравнение движков по этому пакету →</a></p>
+      <div class="table-wrap"><table class="batch-items">
+        <thead><tr><th scope="col">#</th><th scope="col">Номер</th><th scope="col">Движок</th><th scope="col">Состояние</th>
+          <th scope="col">Попытка</th><th scope="col">Итог</th><th scope="col">Звонки</th></tr></thead>
+        <tbody>${(r.items||[]).map((l,d)=>e`<tr>
+          <td>${(l.index??d)+1}</td><td>${l.to}</td><td>${C(l.engine)}</td>
+          <td>${re[l.state]||l.state}${l.reason?e` <span class="muted">(${l.reason})</span>`:""}</td>
+          <td>${l.attempt??"\u2014"}</td><td>${l.outcome||"\u2014"}</td>
+          <td>${(l.calls||[]).map(n=>e`<a href=${`#/calls/${n}`}>${n.slice(0,8)}</a> `)}</td></tr>`)}</tbody>
+      </table></div>
+    </section>`}function oe({me:a,batchId:t}){let r=a.permissions.includes("place_calls");return t?e`<${ke} key=${t} batchId=${t} canAct=${r} />`:r?e`<${xe} me=${a} onStarted=${s=>{location.hash=`#/batches/${s.batch_id}`}} />`:e`<section class="card"><h2>Пакеты</h2><p class="note">Запускать пакеты могут тренеры и администраторы.</p></section>`}function se({onChanged:a}){let[t,r]=i(null),[s,c]=i(null),[p,b]=i(null),[h,v]=i(!1),[y,m]=i("");async function u(){try{let d=await k("GET","/settings");r(d),b(d.default_engine)}catch(d){c(d)}}S(()=>{u()},[]);async function l(d){d.preventDefault(),v(!0),c(null),m("");try{let n=await k("PUT","/settings/default_engine",{engine:p});r(n),m(`\u0414\u0432\u0438\u0436\u043E\u043A \u043F\u043E \u0443\u043C\u043E\u043B\u0447\u0430\u043D\u0438\u044E \u0442\u0435\u043F\u0435\u0440\u044C \xAB${C(n.default_engine)}\xBB.`),a()}catch(n){c(n)}finally{v(!1)}}return t?e`
     <section class="card" aria-labelledby="settings-title">
       <h2 id="settings-title">Настройки</h2>
       <h3>Маршрутизация сейчас</h3>
       <div class="table-wrap"><table>
         <thead><tr><th scope="col">Движок</th><th scope="col">Правило Voximplant</th><th scope="col">Сценарий</th></tr></thead>
         <tbody>
-          ${j.map(i=>{let u=e.engines[i.id];return d`<tr><th scope="row">${i.label}${i.id===e.default_engine?d` <span class="badge">по умолчанию</span>`:""}</th>
-              <td>${u?u.rule:d`<span class="error">не настроено</span>`}${u&&u.application_name?d` <span class="muted">(${u.application_name})</span>`:""}</td>
-              <td>${u?u.scenario_name:"\u2014"}</td></tr>`})}
+          ${P.map(d=>{let n=t.engines[d.id];return e`<tr><th scope="row">${d.label}${d.id===t.default_engine?e` <span class="badge">по умолчанию</span>`:""}</th>
+              <td>${n?n.rule:e`<span class="error">не настроено</span>`}${n&&n.application_name?e` <span class="muted">(${n.application_name})</span>`:""}</td>
+              <td>${n?n.scenario_name:"\u2014"}</td></tr>`})}
         </tbody>
       </table></div>
       <dl class="facts">
-        <dt>Разрешённые направления</dt><dd>${e.allowed_prefixes.join(", ")||"\u043D\u0438\u043A\u0430\u043A\u0438\u0435"}</dd>
-        <dt>Номер по умолчанию</dt><dd>${e.default_caller_id||"\u043D\u0435 \u0437\u0430\u0434\u0430\u043D"}</dd>
-        <dt>Предел длительности</dt><dd>${e.max_call_duration_s} с</dd>
+        <dt>Разрешённые направления</dt><dd>${t.allowed_prefixes.join(", ")||"\u043D\u0438\u043A\u0430\u043A\u0438\u0435"}</dd>
+        <dt>Номер по умолчанию</dt><dd>${t.default_caller_id||"\u043D\u0435 \u0437\u0430\u0434\u0430\u043D"}</dd>
+        <dt>Предел длительности</dt><dd>${t.max_call_duration_s} с</dd>
       </dl>
-      <form onSubmit=${p}>
+      <form onSubmit=${l}>
         <fieldset class="field">
-          <legend>Движок по умолчанию для всех (${e.parameter})</legend>
-          ${j.map(i=>d`<label class="radio"><input type="radio" name="default-engine" value=${i.id}
-            checked=${r===i.id} onChange=${()=>l(i.id)} /> ${i.label}</label>`)}
+          <legend>Движок по умолчанию для всех (${t.parameter})</legend>
+          ${P.map(d=>e`<label class="radio"><input type="radio" name="default-engine" value=${d.id}
+            checked=${p===d.id} onChange=${()=>b(d.id)} /> ${d.label}</label>`)}
         </fieldset>
-        <button type="submit" class="primary" disabled=${s||r===e.default_engine}>${s?"\u0421\u043E\u0445\u0440\u0430\u043D\u044F\u0435\u043C\u2026":"\u0421\u043E\u0445\u0440\u0430\u043D\u0438\u0442\u044C"}</button>
-        <p role="status" class="ok">${$}</p>
-        <${E} error=${o} />
+        <button type="submit" class="primary" disabled=${h||p===t.default_engine}>${h?"\u0421\u043E\u0445\u0440\u0430\u043D\u044F\u0435\u043C\u2026":"\u0421\u043E\u0445\u0440\u0430\u043D\u0438\u0442\u044C"}</button>
+        <p role="status" class="ok">${y}</p>
+        <${x} error=${s} />
       </form>
       <h3>Кто и когда менял</h3>
-      ${e.history.length===0?d`<p class="muted">Из консоли ещё ничего не меняли.</p>`:d`
+      ${t.history.length===0?e`<p class="muted">Из консоли ещё ничего не меняли.</p>`:e`
         <div class="table-wrap"><table class="history">
           <thead><tr><th scope="col">Когда (UTC)</th><th scope="col">Кто</th><th scope="col">Было</th><th scope="col">Стало</th></tr></thead>
-          <tbody>${e.history.map(i=>d`<tr><td>${i.at.replace("T"," ").replace("+00:00","")}</td><td>${i.who}</td>
-            <td>${A(i.old)}</td><td>${A(i.new)}</td></tr>`)}</tbody>
+          <tbody>${t.history.map(d=>e`<tr><td>${d.at.replace("T"," ").replace("+00:00","")}</td><td>${d.who}</td>
+            <td>${C(d.old)}</td><td>${C(d.new)}</td></tr>`)}</tbody>
         </table></div>`}
-    </section>`:d`<section class="card"><h2>Настройки</h2>${o?d`<${E} error=${o} />`:d`<p class="muted">Загрузка…</p>`}</section>`}function Kt({onSignedIn:t}){let[e,n]=v(""),[o,a]=v(""),[r,l]=v(null),[s,f]=v(""),[$,c]=v(null),[m,p]=v(!1);async function i(u){u.preventDefault(),p(!0),c(null);try{let _=await rt(r?{username:e,new_password:s,session:r}:{username:e,password:o});J(_),t()}catch(g){g.code==="new_password_required"&&l(g.body.session),c(g)}finally{p(!1)}}return d`
+    </section>`:e`<section class="card"><h2>Настройки</h2>${s?e`<${x} error=${s} />`:e`<p class="muted">Загрузка…</p>`}</section>`}function Se({onSignedIn:a}){let[t,r]=i(""),[s,c]=i(""),[p,b]=i(null),[h,v]=i(""),[y,m]=i(null),[u,l]=i(!1);async function d(n){n.preventDefault(),l(!0),m(null);try{let o=await Y(p?{username:t,new_password:h,session:p}:{username:t,password:s});B(o),a()}catch($){$.code==="new_password_required"&&b($.body.session),m($)}finally{l(!1)}}return e`
     <main class="signin">
-      <form class="card" onSubmit=${i} aria-labelledby="signin-title">
+      <form class="card" onSubmit=${d} aria-labelledby="signin-title">
         <h1 id="signin-title">Виртуальный клиент</h1>
         <p class="muted">Войдите, чтобы звонить и смотреть звонки.</p>
         <div class="field"><label for="username">Имя пользователя</label>
-          <input id="username" autocomplete="username" value=${e} onInput=${u=>n(u.target.value)} required /></div>
-        ${r?d`<div class="field"><label for="new-password">Новый пароль</label>
-              <input id="new-password" type="password" autocomplete="new-password" value=${s} onInput=${u=>f(u.target.value)} required /></div>`:d`<div class="field"><label for="password">Пароль</label>
-              <input id="password" type="password" autocomplete="current-password" value=${o} onInput=${u=>a(u.target.value)} required /></div>`}
-        <${E} error=${$} />
-        <button type="submit" class="primary" disabled=${m}>${m?"\u0412\u0445\u043E\u0434\u0438\u043C\u2026":"\u0412\u043E\u0439\u0442\u0438"}</button>
+          <input id="username" autocomplete="username" value=${t} onInput=${n=>r(n.target.value)} required /></div>
+        ${p?e`<div class="field"><label for="new-password">Новый пароль</label>
+              <input id="new-password" type="password" autocomplete="new-password" value=${h} onInput=${n=>v(n.target.value)} required /></div>`:e`<div class="field"><label for="password">Пароль</label>
+              <input id="password" type="password" autocomplete="current-password" value=${s} onInput=${n=>c(n.target.value)} required /></div>`}
+        <${x} error=${y} />
+        <button type="submit" class="primary" disabled=${u}>${u?"\u0412\u0445\u043E\u0434\u0438\u043C\u2026":"\u0412\u043E\u0439\u0442\u0438"}</button>
       </form>
-    </main>`}var Qt=[{id:"call",title:"\u0417\u0432\u043E\u043D\u043E\u043A",may:()=>!0},{id:"calls",title:"\u0417\u0432\u043E\u043D\u043A\u0438",may:()=>!0},{id:"settings",title:"\u041D\u0430\u0441\u0442\u0440\u043E\u0439\u043A\u0438",may:t=>t.permissions.includes("change_routing")}];function vt(){let[t,e]=location.hash.replace(/^#\/?/,"").split("/");return{tab:t||"call",id:e||null}}function Xt(){let[t,e]=v(ce()),[n,o]=v(null),[a,r]=v(null),[l,s]=v(vt());P(()=>{ot(()=>{e(null),o(null)});let p=()=>s(vt());return addEventListener("hashchange",p),()=>removeEventListener("hashchange",p)},[]);async function f(){try{o(await I("GET","/me")),r(null)}catch(p){r(p)}}if(P(()=>{t&&f()},[t]),!t)return d`<${Kt} onSignedIn=${()=>e(ce())} />`;if(!n)return d`<main class="page">${a?d`<${E} error=${a} />`:d`<p class="muted">Загрузка…</p>`}</main>`;let $=Qt.filter(p=>p.may(n)),c=$.find(p=>p.id===l.tab)?l.tab:"call";function m(){J(null),e(null),o(null)}return d`
+    </main>`}var Ee=[{id:"call",title:"\u0417\u0432\u043E\u043D\u043E\u043A",may:()=>!0},{id:"calls",title:"\u0417\u0432\u043E\u043D\u043A\u0438",may:()=>!0},{id:"batches",title:"\u041F\u0430\u043A\u0435\u0442\u044B",may:()=>!0},{id:"compare",title:"\u0421\u0440\u0430\u0432\u043D\u0435\u043D\u0438\u0435",may:()=>!0},{id:"settings",title:"\u041D\u0430\u0441\u0442\u0440\u043E\u0439\u043A\u0438",may:a=>a.permissions.includes("change_routing")}];function ie(){let[a,t]=location.hash.replace(/^#\/?/,"").split("/");return{tab:a||"call",id:t||null}}function Te(a){let[t,r]=i(null),[s,c]=i(null);return S(()=>{import("./compare-QVLRNCSZ.js").then(r).catch(()=>c({message:"\u041D\u0435 \u0443\u0434\u0430\u043B\u043E\u0441\u044C \u0437\u0430\u0433\u0440\u0443\u0437\u0438\u0442\u044C \u0441\u0442\u0440\u0430\u043D\u0438\u0446\u0443 \u0441\u0440\u0430\u0432\u043D\u0435\u043D\u0438\u044F."}))},[]),s?e`<${x} error=${s} />`:t?e`<${t.ComparePage} ...${a} />`:e`<p class="muted">Загрузка…</p>`}function Ce(){let[a,t]=i(D()),[r,s]=i(null),[c,p]=i(null),[b,h]=i(ie());S(()=>{H(()=>{t(null),s(null)});let l=()=>h(ie());return addEventListener("hashchange",l),()=>removeEventListener("hashchange",l)},[]);async function v(){try{s(await k("GET","/me")),p(null)}catch(l){p(l)}}if(S(()=>{a&&v()},[a]),!a)return e`<${Se} onSignedIn=${()=>t(D())} />`;if(!r)return e`<main class="page">${c?e`<${x} error=${c} />`:e`<p class="muted">Загрузка…</p>`}</main>`;let y=Ee.filter(l=>l.may(r)),m=y.find(l=>l.id===b.tab)?b.tab:"call";function u(){B(null),t(null),s(null)}return e`
     <header class="top">
       <span class="brand">Виртуальный клиент</span>
       <nav aria-label="Разделы"><ul>
-        ${$.map(p=>d`<li><a href=${`#/${p.id}`} aria-current=${p.id===c?"page":void 0}>${p.title}</a></li>`)}
+        ${y.map(l=>e`<li><a href=${`#/${l.id}`} aria-current=${l.id===m?"page":void 0}>${l.title}</a></li>`)}
       </ul></nav>
-      <span class="who">${n.username} · ${st[n.role]||n.role}
-        <button type="button" class="linklike" onClick=${m}>Выйти</button></span>
+      <span class="who">${r.username} · ${V[r.role]||r.role}
+        <button type="button" class="linklike" onClick=${u}>Выйти</button></span>
     </header>
     <main class="page">
-      ${c==="call"&&d`<${_t} me=${n} />`}
-      ${c==="calls"&&!l.id&&d`<${ht} me=${n} />`}
-      ${c==="calls"&&l.id&&d`<${gt} key=${l.id} callId=${l.id} />`}
-      ${c==="settings"&&d`<${$t} onChanged=${f} />`}
-    </main>`}We(d`<${Xt} />`,document.getElementById("app"));})();
+      ${m==="call"&&e`<${X} me=${r} />`}
+      ${m==="calls"&&!b.id&&e`<${ae} me=${r} />`}
+      ${m==="calls"&&b.id&&e`<${ne} key=${b.id} callId=${b.id} />`}
+      ${m==="batches"&&e`<${oe} key=${b.id||"new"} me=${r} batchId=${b.id} />`}
+      ${m==="compare"&&e`<${Te} key=${b.id||"form"} me=${r} batchId=${b.id} />`}
+      ${m==="settings"&&e`<${se} onChanged=${v} />`}
+    </main>`}W(e`<${Ce} />`,document.getElementById("app"));
