@@ -317,6 +317,7 @@ def test_the_call_list_filters_by_label_and_opens_a_call_with_its_transcript_and
     expect(page.locator("audio")).to_have_attribute("src", stored["recording_url"])
     shot(page, "call_detail")
 
+
 def test_a_batch_from_its_page_paused_resumed_and_compared_engine_by_engine(
     page: Any, console: Any
 ) -> None:
