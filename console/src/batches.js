@@ -1,7 +1,10 @@
 // «Пакеты»: start a batch (persona, engines, targets, pacing, window), watch it, pause/resume/cancel.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { ENGINES, ErrorText, engineLabel, html } from './ui.js';
+import { ENGINES, ErrorText, engineLabel, html, itemReasonWords } from './ui.js';
+import { OUTCOME } from './call.js';
+
+const OUTCOMES = { ...OUTCOME, cancelled: 'отменён' };
 
 const BATCH_STATE = { queued: 'в очереди', running: 'идёт', paused: 'на паузе', done: 'завершён', cancelled: 'отменён' };
 const ITEM_STATE = { queued: 'в очереди', waiting: 'ждёт', dialing: 'набор', live: 'разговор', done: 'готово', cancelled: 'отменён' };
@@ -126,10 +129,10 @@ function BatchView({ batchId, canAct }) {
         <thead><tr><th scope="col">#</th><th scope="col">Номер</th><th scope="col">Движок</th><th scope="col">Состояние</th>
           <th scope="col">Попытка</th><th scope="col">Итог</th><th scope="col">Звонки</th></tr></thead>
         <tbody>${(batch.items || []).map((item, i) => html`<tr>
-          <td>${(item.index ?? i) + 1}</td><td>${item.to}</td><td>${engineLabel(item.engine)}</td>
-          <td>${ITEM_STATE[item.state] || item.state}${item.reason ? html` <span class="muted">(${item.reason})</span>` : ''}</td>
-          <td>${item.attempt ?? '—'}</td><td>${item.outcome || '—'}</td>
-          <td>${(item.calls || []).map((id) => html`<a href=${`#/calls/${id}`}>${id.slice(0, 8)}</a> `)}</td></tr>`)}</tbody>
+          <td data-label="#">${(item.index ?? i) + 1}</td><td data-label="Номер">${item.to}</td><td data-label="Движок">${engineLabel(item.engine)}</td>
+          <td data-label="Состояние">${ITEM_STATE[item.state] || item.state}${item.reason ? html` <span class="muted reason" title=${item.reason}>(${itemReasonWords(item.reason, OUTCOMES)})</span>` : ''}</td>
+          <td data-label="Попытка">${item.attempt ?? '—'}</td><td data-label="Итог">${item.outcome ? OUTCOMES[item.outcome] || item.outcome : '—'}</td>
+          <td data-label="Звонки">${(item.calls || []).map((id) => html`<a href=${`#/calls/${id}`}>${id.slice(0, 8)}</a> `)}</td></tr>`)}</tbody>
       </table></div>
     </section>`;
 }

@@ -34,6 +34,7 @@ export function numberProblem(number, prefixes) {
 
 function PersonaField({ me, persona, setPersona }) {
   const [text, setText] = useState('');
+  const [fileName, setFileName] = useState('');
   const [check, setCheck] = useState(null);
   const [error, setError] = useState(null);
   const area = useRef(null);
@@ -66,7 +67,9 @@ function PersonaField({ me, persona, setPersona }) {
   }
   async function upload(ev) {
     const file = ev.target.files && ev.target.files[0];
-    if (file) setText(await file.text());
+    if (!file) return;
+    setFileName(file.name);
+    setText(await file.text());
   }
 
   return html`
@@ -83,7 +86,11 @@ function PersonaField({ me, persona, setPersona }) {
           <textarea ref=${area} id="persona-yaml" rows="12" spellcheck="false" aria-label="Персона в YAML"
             aria-describedby="persona-check" placeholder="id: my_persona&#10;name: Иван&#10;…"
             value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
-          <label class="upload">Загрузить файл <input type="file" accept=".yaml,.yml,text/yaml" onChange=${upload} /></label>
+          <div class="upload">
+            <input type="file" id="persona-file" accept=".yaml,.yml,text/yaml" onChange=${upload} />
+            <label for="persona-file">Загрузить файл YAML…</label>
+            <span class="muted" id="persona-file-name">${fileName || 'файл не выбран'}</span>
+          </div>
           <div id="persona-check" aria-live="polite">
             ${check && check.ok && html`<p class="ok">Персона в порядке: ${check.name} (${check.id}).</p>`}
             ${check && !check.ok && html`

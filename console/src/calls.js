@@ -2,13 +2,16 @@
 // recording, evaluation with quotes that jump to their line, errors).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { ENGINES, ErrorText, engineLabel, html } from './ui.js';
+import {
+  ENGINES, ErrorText, METHOD_WORDS, engineLabel, evaluationFailureWords, fallbackWords, html, levelWords,
+} from './ui.js';
 import { OUTCOME, ENDED, fmtTime } from './call.js';
 
 const STATUSES = ['starting', 'dialing', 'ringing', 'connected', 'completed', 'failed', 'no_answer', 'busy', 'rejected'];
 const STATUS_WORDS = {
-  starting: 'набор', dialing: 'набор', ringing: 'звонок', connected: 'разговор', ...OUTCOME,
+  starting: 'запуск', dialing: 'набор', ringing: 'звонок', connected: 'разговор', ...OUTCOME,
 };
+const FAILURE_SOURCE = { voximplant: 'Voximplant отказал в звонке', call: 'Звонок не состоялся' };
 const ITEM = { yes: 'да', partial: 'частично', no: 'нет', na: 'неприменимо' };
 const dateTime = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
 const seconds = (ms) => (ms == null ? '—' : `${Math.round(ms / 1000)} с`);
@@ -22,13 +25,13 @@ function query(filters, cursor) {
   }
   if (filters.since) q.set('since', filters.since);
   if (filters.until) q.set('until', filters.until);
-  q.set('limit', '20');
+  q.set('limit', String(filters.limit || 20));
   if (cursor) q.set('cursor', cursor);
   return q.toString();
 }
 
 export function CallsPage({ me }) {
-  const [filters, setFilters] = useState({ engine: '', persona: '', status: '', trainee: '', team: '', since: '', until: '' });
+  const [filters, setFilters] = useState({ engine: '', persona: '', status: '', trainee: '', team: '', since: '', until: '', limit: 20 });
   const [applied, setApplied] = useState(filters);
   const [pages, setPages] = useState([null]); // cursors of the pages seen, for «Назад»
   const [page, setPage] = useState(null);
@@ -62,11 +65,13 @@ export function CallsPage({ me }) {
         <label>Персона<select value=${filters.persona} onChange=${set('persona')}>
           <option value="">все</option>${me.personas.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></label>
         <label>Статус<select value=${filters.status} onChange=${set('status')}>
-          <option value="">все</option>${STATUSES.map((s) => html`<option value=${s}>${STATUS_WORDS[s] || s} (${s})</option>`)}</select></label>
+          <option value="">все</option>${STATUSES.map((s) => html`<option value=${s}>${STATUS_WORDS[s] || s}</option>`)}</select></label>
         <label>Стажёр<input value=${filters.trainee} onInput=${set('trainee')} /></label>
         <label>Команда<input value=${filters.team} onInput=${set('team')} /></label>
         <label>С даты<input type="date" value=${filters.since} onInput=${set('since')} /></label>
         <label>По дату (не включая)<input type="date" value=${filters.until} onInput=${set('until')} /></label>
+        <label>На странице<select value=${filters.limit} onChange=${set('limit')}>
+          ${[10, 20, 50].map((n) => html`<option value=${n}>${n}</option>`)}</select></label>
         <button type="submit" class="primary">Показать</button>
       </form>
       <${ErrorText} error=${error} />
@@ -76,12 +81,12 @@ export function CallsPage({ me }) {
         <tbody>
           ${page && page.calls.length === 0 && html`<tr><td colspan="8" class="muted">Звонков с такими условиями нет.</td></tr>`}
           ${page && page.calls.map((c) => html`<tr>
-            <td><a href=${`#/calls/${c.call_id}`}>${dateTime(c.created_at)}</a></td>
-            <td>${engineLabel(c.engine)}</td><td>${c.persona || '—'}</td>
-            <td>${Object.entries(c.labels || {}).map(([k, v]) => html`<span class="badge">${k}: ${v}</span> `)}</td>
-            <td>${STATUS_WORDS[c.status] || c.status}</td><td>${seconds(c.duration_ms)}</td>
-            <td>${milli(c.voice_to_voice_p50_ms)}</td>
-            <td>${c.evaluation && c.evaluation.operator_score != null ? `${c.evaluation.operator_score}/100` : '—'}</td>
+            <td data-label="Начат"><a href=${`#/calls/${c.call_id}`}>${dateTime(c.created_at)}</a></td>
+            <td data-label="Движок">${engineLabel(c.engine)}</td><td data-label="Персона">${c.persona || '—'}</td>
+            <td data-label="Метки">${Object.entries(c.labels || {}).map(([k, v]) => html`<span class="badge">${k}: ${v}</span> `)}</td>
+            <td data-label="Статус">${STATUS_WORDS[c.status] || c.status}</td><td data-label="Длит.">${seconds(c.duration_ms)}</td>
+            <td data-label="v2v p50">${milli(c.voice_to_voice_p50_ms)}</td>
+            <td data-label="Оценка">${c.evaluation && c.evaluation.operator_score != null ? `${c.evaluation.operator_score}/100` : '—'}</td>
           </tr>`)}
         </tbody>
       </table></div>
@@ -99,12 +104,12 @@ function Quote({ q, jump }) {
 
 function Evaluation({ evaluation, jump }) {
   if (!evaluation || evaluation.status === 'pending') return html`<p class="muted" role="status">Оценка готовится: она появится здесь после окончания звонка.</p>`;
-  if (evaluation.status === 'failed') return html`<p class="error">Оценка не удалась: ${evaluation.reason}</p>`;
+  if (evaluation.status === 'failed') return html`<p class="error" title=${evaluation.reason}>Оценка не удалась: ${evaluationFailureWords(evaluation.reason)}.</p>`;
   const op = evaluation.operator;
   const cost = evaluation.cost;
   return html`
     ${op && html`
-      <p><strong>Оператор: ${op.score}/100</strong> (${op.level})${op.raw_score !== op.score ? html` <span class="muted">до штрафов ${op.raw_score}</span>` : ''}</p>
+      <p><strong>Оператор: ${op.score}/100</strong> (${levelWords(op.level)})${op.raw_score !== op.score ? html` <span class="muted">до штрафов ${op.raw_score}</span>` : ''}</p>
       <div class="table-wrap"><table class="scorecard">
         <thead><tr><th scope="col">Пункт</th><th scope="col">Итог</th><th scope="col">Цитаты</th></tr></thead>
         <tbody>${op.checklist.map((item) => html`<tr>
@@ -114,7 +119,7 @@ function Evaluation({ evaluation, jump }) {
       </table></div>
       ${op.issues.length > 0 && html`<h4>Замечания</h4><ul>${op.issues.map((i) => html`<li><strong>${i.title}</strong> — ${i.recommendation}
         ${i.quotes.map((q) => html` <${Quote} q=${q} jump=${jump} />`)}</li>`)}</ul>`}`}
-    <p class="muted">Метод оценки: ${evaluation.method}${evaluation.model ? `, модель ${evaluation.model}` : ''}</p>
+    <p class="muted">Метод оценки: ${METHOD_WORDS[evaluation.method] || evaluation.method}${evaluation.model ? `, модель ${evaluation.model}` : ''}</p>
     <p>Верность персоне (клиент): <strong>${evaluation.client.fidelity ?? '—'}</strong>${evaluation.client.fidelity != null ? '/100' : ''}</p>
     <p>Стоимость: <strong>${typeof cost.total_usd === 'number' ? `$${cost.total_usd.toFixed(4)}` : `неизвестна (известная часть $${cost.known_usd.toFixed(4)})`}</strong>
       <span class="muted"> цены на ${cost.pricing_as_of}</span></p>`;
@@ -191,7 +196,7 @@ export function CallDetail({ callId }) {
         <dt>Метки</dt><dd>${Object.entries(call.labels || {}).map(([k, v]) => html`<span class="badge">${k}: ${v}</span> `)}${Object.keys(call.labels || {}).length ? '' : '—'}</dd>
         <dt>Голос-в-голос</dt><dd>p50 ${milli(s.voice_to_voice_ms && s.voice_to_voice_ms.p50)}, p95 ${milli(s.voice_to_voice_ms && s.voice_to_voice_ms.p95)}</dd>
         <dt>Перебивания</dt><dd>${s.barge_ins ?? '—'}</dd>
-        ${call.fallback_reason && html`<dt>Запасные ответы</dt><dd>${call.fallback_reason}</dd>`}
+        ${call.fallback_reason && html`<dt>Запасные ответы</dt><dd class="fallback" title=${call.fallback_reason}>${fallbackWords(call.fallback_reason)}</dd>`}
       </dl>
       <h3>Запись</h3>
       ${call.recording_url
@@ -213,7 +218,7 @@ export function CallDetail({ callId }) {
       ${(call.errors || []).length === 0 && !call.failure
         ? html`<p class="muted">Ошибок нет.</p>`
         : html`<ul class="errors">
-            ${call.failure && html`<li>${call.failure.source}: ${call.failure.reason || call.failure.code}</li>`}
-            ${(call.errors || []).map((e) => html`<li>${e.where}${e.code ? ` (${e.code})` : ''}: ${e.message}</li>`)}</ul>`}
+            ${call.failure && html`<li>${FAILURE_SOURCE[call.failure.source] || call.failure.source}: <code>${call.failure.reason || call.failure.code}</code></li>`}
+            ${(call.errors || []).map((e) => html`<li>Сценарий сообщил об ошибке (${e.where}${e.code ? `, ${e.code}` : ''}): <code>${e.message}</code></li>`)}</ul>`}
     </section>`;
 }

@@ -3,7 +3,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Title, Tooltip } from 'chart.js';
 import { api } from './api.js';
-import { ErrorText, engineLabel, html } from './ui.js';
+import { ENDING_WORDS, ErrorText, engineLabel, html } from './ui.js';
+
+/** The report's notes in Russian, chosen by its machine-readable ``timing`` (the API's English
+ * sentences stay for the CLI). */
+const TIMING_NOTE = {
+  simulated: 'эмулятор VoxEngine с заданными задержками распознавания, синтеза и Realtime плюс настоящее время запросов к бэкенду; это не замер движков на телефонной линии',
+  measured: 'замерено на настоящих звонках по меткам задержек сценариев',
+};
+const READING = 'Описательные цифры этих звонков. Разница между движками что-то значит, только если это подтверждают интервалы и парное сравнение; малые выборки отмечены.';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Title, Tooltip);
 const COLOURS = { dialog: '#0b5cad', realtime: '#c7632b', realtime_pure: '#2b8a3e' };
@@ -47,7 +55,7 @@ function Report({ report }) {
     ['Отклонения на звонок', (f) => f.deviations.per_call ?? '—'],
     ['Верность персоне, медиана', (f) => score(f.fidelity)],
     ['Оценка оператора, медиана', (f) => score(f.operator_score)],
-    ['Концовки', (f) => Object.entries(f.endings).map(([k, v]) => `${k}: ${v}`).join(', ')],
+    ['Концовки', (f) => Object.entries(f.endings).map(([k, v]) => `${ENDING_WORDS[k] || k}: ${v}`).join(', ')],
     ['Стоимость звонка / минуты', (f) => `${usd(f.cost.per_call_usd)} / ${usd(f.cost.per_minute_usd)}`],
   ];
   const h = report.voice_to_voice_histogram;
@@ -55,7 +63,7 @@ function Report({ report }) {
   const metric = (key, pick) => engines.map((e) => pick(by[e][key]));
   const num = (v) => (typeof v === 'number' ? v : null);
   return html`
-    <p class="muted">Звонков: ${report.calls}. Время: <strong>${report.timing === 'simulated' ? 'симулировано' : 'измерено'}</strong> — ${report.timing_note}</p>
+    <p class="muted">Звонков: ${report.calls}. Время: <strong>${report.timing === 'simulated' ? 'симулировано' : 'измерено'}</strong> — <span title=${report.timing_note}>${TIMING_NOTE[report.timing] || report.timing_note}</span></p>
     <div class="table-wrap"><table class="compare">
       <thead><tr><th scope="col">Показатель</th>${engines.map((e) => html`<th scope="col">${engineLabel(e)}</th>`)}</tr></thead>
       <tbody>${rows.map(([name, pick]) => html`<tr><th scope="row">${name}</th>${engines.map((e) => html`<td>${pick(by[e])}</td>`)}</tr>`)}</tbody>
@@ -74,7 +82,7 @@ function Report({ report }) {
           { label: 'за минуту', data: metric('cost', (c) => num(c.per_minute_usd)), backgroundColor: '#9bb8dd' },
         ]} />
     </div>
-    <p class="muted">${report.reading}</p>`;
+    <p class="muted">${READING}</p>`;
 }
 
 export function ComparePage({ me, batchId }) {

@@ -49,3 +49,55 @@ export function problemWords(message) {
   }
   return message;
 }
+
+/** The scorecard's level ids (API values) in Russian; a scorecard's own level keeps its id. */
+export const LEVEL_WORDS = { good: 'хорошо', average: 'средне', acceptable: 'приемлемо', poor: 'слабо' };
+export const levelWords = (id) => LEVEL_WORDS[id] || id;
+
+export const METHOD_WORDS = { heuristic: 'по правилам, без LLM', llm: 'LLM-судья' };
+
+/** How the dialog ended (the summary's ``ending``). */
+export const ENDING_WORDS = {
+  success: 'все темы разобраны', goodbye: 'попрощались', max_turns: 'лимит ходов', max_duration: 'лимит времени',
+  hang_up: 'клиент положил трубку', silence: 'молчание', none: 'не записано',
+};
+
+/** Words for the backend's English sentences (kept machine-readable in the API), by pattern. */
+function translate(table, text) {
+  if (!text) return text;
+  for (const [pattern, words] of table) {
+    const m = pattern.exec(text);
+    if (m) return words(m);
+  }
+  return null;
+}
+
+/** Why the scripted responder answered instead of the text model (logic/reply.py). */
+const FALLBACK_WORDS = [
+  [/^no OpenAI key/, () => 'нет ключа OpenAI в секрете стека openai-api-key — отвечал сценарный ответчик'],
+  [/^the text model gave no answer within (\d+) ms \(SSM (\S+)\)/, (m) => `текстовая модель не ответила за ${m[1]} мс (параметр SSM ${m[2]})`],
+  [/^OpenAI has no model (.+) \(SSM (\S+)\)/, (m) => `у OpenAI нет модели ${m[1]} (параметр SSM ${m[2]})`],
+  [/^OpenAI refused the key/, () => 'OpenAI отклонил ключ из секрета стека openai-api-key'],
+  [/^OpenAI rate limit/, () => 'превышен лимит запросов или квота OpenAI'],
+  [/^OpenAI could not be reached/, () => 'OpenAI недоступен'],
+  [/^OpenAI rejected the request for (.+) \(/, (m) => `OpenAI отклонил запрос к модели ${m[1]} (проверьте модель и effort)`],
+  [/^the text model's answer was unusable \((.+)\)/, (m) => `ответ текстовой модели не годится (${m[1]})`],
+];
+export const fallbackWords = (reason) => translate(FALLBACK_WORDS, reason) || `запасной ответ: ${reason}`;
+
+/** Why an evaluation failed (logic/evaluate_call.py, verdict/llm_judge.py). */
+const EVALUATION_WORDS = [
+  [/^judge_error/, () => 'LLM-судья не ответил'],
+  [/^(malformed|unknown item|items omitted|item |signal )/, () => 'ответ LLM-судьи не разобран'],
+];
+export const evaluationFailureWords = (reason) => translate(EVALUATION_WORDS, reason) || 'техническая причина (подробности — в подсказке)';
+
+/** A batch item's reason for waiting (logic/batches.py). */
+export function itemReasonWords(reason, outcomeWords) {
+  if (!reason) return '';
+  if (reason === 'window') return 'ждёт окна звонков';
+  if (reason.startsWith('voximplant_backoff')) return 'Voximplant просит подождать';
+  const retry = /^retry after (\w+)/.exec(reason);
+  if (retry) return `повтор: ${outcomeWords[retry[1]] || retry[1]}`;
+  return reason;
+}

@@ -23,6 +23,18 @@ from tests.browser.console_pages import (
 
 pytestmark = pytest.mark.e2e
 
+#: API values (English, machine-readable) that must reach a Russian page only as Russian words.
+LEAKS = re.compile(
+    r"\b(good|average|poor|heuristic|success|goodbye|completed|cancelled|no_answer|simulated|"
+    r"measured|Descriptive|no OpenAI key|the text model|retry after|Choose File|No file chosen)\b"
+)
+
+
+def assert_no_english(page: Any) -> None:
+    """The page's visible text says no API value in English."""
+    text = page.locator("main").inner_text()
+    assert not LEAKS.findall(text), LEAKS.findall(text)
+
 
 def test_sign_in_refuses_a_wrong_password_in_words_then_lets_the_user_in(
     page: Any, console: Any
@@ -315,6 +327,14 @@ def test_the_call_list_filters_by_label_and_opens_a_call_with_its_transcript_and
     expect(page.locator(".line.lit")).to_have_count(1)
     expect(page.locator(".line.lit")).to_be_focused()
     expect(page.locator("audio")).to_have_attribute("src", stored["recording_url"])
+    # And the scorecard's level, the method and the fallback reason are in Russian words
+    level = {"good": "хорошо", "average": "средне", "poor": "слабо"}[
+        evaluation["operator"]["level"]
+    ]
+    expect(page.locator(".card")).to_contain_text(f"/100 ({level})")
+    if stored.get("fallback_reason"):  # locally: no OpenAI key, the scripted responder answered
+        expect(page.locator("dd.fallback")).to_contain_text("нет ключа OpenAI")
+    assert_no_english(page)
     shot(page, "call_detail")
 
 
@@ -352,6 +372,14 @@ def test_a_batch_from_its_page_paused_resumed_and_compared_engine_by_engine(
     expect(table.get_by_role("row", name=re.compile("Голос-в-голос p50"))).to_be_visible()
     expect(page.locator(".chart canvas")).to_have_count(3)
     expect(page.get_by_text("симулировано")).to_be_visible()
+    # And the report's notes and the endings are in Russian (the API's values stay English)
+    expect(page.locator(".card")).to_contain_text("эмулятор VoxEngine")
+    expect(table.get_by_role("row", name=re.compile("Концовки"))).not_to_contain_text("success")
+    assert_no_english(page)
+    # And the items' outcomes in the batch are in Russian too
+    page.go_back()
+    expect(page.locator("table.batch-items tbody tr").first).to_contain_text("разговор состоялся")
+    assert_no_english(page)
     shot(page, "compare_batch")
 
 
@@ -374,3 +402,90 @@ def test_a_batch_can_be_cancelled_and_a_viewer_cannot_start_one(page: Any, conso
         timeout=10,
     )
     assert (refused.status_code, refused.json()["code"]) == (403, "role_forbidden")
+
+
+def test_a_persona_file_is_uploaded_and_checked_at_once(
+    page: Any, console: Any, tmp_path: Any
+) -> None:
+    # Given a trainer on «Звонок» choosing their own persona
+    sign_in(page, console, "trainer")
+    page.get_by_label("Персона", exact=True).select_option(
+        label="Своя: вставить или загрузить YAML"
+    )
+    # Then the upload control is in Russian and reachable from the keyboard
+    upload = page.locator("#persona-file")
+    expect(page.locator("label[for=persona-file]")).to_have_text("Загрузить файл YAML…")
+    page.get_by_label("Персона в YAML").focus()
+    page.keyboard.press("Tab")
+    expect(upload).to_be_focused()
+    # When a broken persona file is chosen
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\nname: Иван\nphases: []\n", encoding="utf-8")
+    upload.set_input_files(str(broken))
+    # Then its name is shown, its text is in the box and its problems at their lines
+    expect(page.locator("#persona-file-name")).to_have_text("broken.yaml")
+    expect(page.get_by_label("Персона в YAML")).to_have_value(broken.read_text(encoding="utf-8"))
+    expect(page.locator(".problems li").filter(has_text="строка 3 — phases")).to_be_visible()
+    shot(page, "persona_uploaded")
+
+
+def test_the_call_list_pages_forward_and_back(page: Any, console: Any) -> None:
+    # Given more calls than one page of ten (the earlier tests placed them)
+    calls = requests.get(
+        f"{console.api}/calls?limit=11", headers={"x-api-key": console.api_key}, timeout=10
+    ).json()["calls"]
+    assert len(calls) == 11, "the earlier tests should have placed more than ten calls"
+    sign_in(page, console, "viewer")
+    page.get_by_role("link", name="Звонки").click()
+    # When ten a page are asked for
+    page.get_by_label("На странице").select_option("10")
+    page.get_by_role("button", name="Показать").click()
+    rows = page.locator("table.calls tbody tr")
+    expect(rows).to_have_count(10)
+    first = rows.first.locator("a").get_attribute("href")
+    # Then «Дальше» shows the next calls, and «Назад» the first page again
+    page.get_by_role("button", name="Дальше").click()
+    expect(page.get_by_text("Страница 2")).to_be_visible()
+    expect(rows.first.locator("a")).not_to_have_attribute("href", first or "")
+    page.get_by_role("button", name="Назад").click()
+    expect(page.get_by_text("Страница 1")).to_be_visible()
+    expect(rows.first.locator("a")).to_have_attribute("href", first or "")
+
+
+def test_every_page_fits_a_phone_and_speaks_russian(browser: Any, console: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        sign_in(page, console, "admin")
+        call_id = requests.get(
+            f"{console.api}/calls?status=completed&limit=1",
+            headers={"x-api-key": console.api_key},
+            timeout=10,
+        ).json()["calls"][0]["call_id"]
+        pages = {  # the route, its heading, and what shows once its data is in
+            "call": ("#/call", "Звонок", "#to"),
+            "calls": ("#/calls", "Звонки", "table.calls tbody tr"),
+            "call_detail": (f"#/calls/{call_id}", "Расшифровка", "table.scorecard tbody tr"),
+            "batches": ("#/batches", "Новый пакет", "#batch-targets"),
+            "settings": ("#/settings", "Маршрутизация сейчас", "table tbody tr"),
+        }
+        for name, (route, heading, loaded) in pages.items():
+            page.goto(f"{console.url}{route}")
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+            expect(page.locator(loaded).first).to_be_visible(timeout=30_000)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"«{name}» scrolls sideways on a phone ({width} px)"
+            assert_no_english(page)
+            shot(page, f"phone_{name}")
+        # «Сравнение» for a persona: its table scrolls inside its box, the page does not
+        page.goto(f"{console.url}#/compare")
+        page.get_by_label("или персона").select_option("car_buyer")
+        page.get_by_role("button", name="Показать").click()
+        expect(page.locator("table.compare")).to_be_visible(timeout=30_000)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"«Сравнение» scrolls sideways on a phone ({width} px)"
+        assert_no_english(page)
+        shot(page, "phone_compare")
+    finally:
+        context.close()
