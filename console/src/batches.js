@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { ENGINES, ErrorText, engineLabel, html, itemReasonWords } from './ui.js';
-import { OUTCOME } from './call.js';
+import { OUTCOME, numberProblem } from './call.js';
 
 const OUTCOMES = { ...OUTCOME, cancelled: 'отменён' };
 
@@ -24,10 +24,17 @@ function BatchForm({ me, onStarted }) {
   const [busy, setBusy] = useState(false);
   const numbers = targets.split(/[\s,;]+/).map((t) => t.trim()).filter(Boolean);
   const total = numbers.length * engines.length * repeats;
+  const [touched, setTouched] = useState(false);
+  // Every number checked as «Звонок» checks one (E.164, the allowlist), before anything is sent.
+  const wrong = numbers.map((n) => [n, numberProblem(n, me.allowed_prefixes)]).filter(([, p]) => p);
+  const targetsProblem = !numbers.length ? 'Введите хотя бы один номер.'
+    : wrong.length ? `Не подходят: ${wrong.map(([n]) => n).join(', ')}. ${wrong[0][1]}` : '';
 
   const toggle = (list, value) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   async function submit(ev) {
     ev.preventDefault();
+    setTouched(true);
+    if (targetsProblem) return;
     setBusy(true);
     setError(null);
     try {
@@ -54,7 +61,10 @@ function BatchForm({ me, onStarted }) {
           onChange=${() => setEngines(toggle(engines, e.id))} /> ${e.label}</label>`)}</fieldset>
       <div class="field"><label for="batch-targets">Номера операторов (через запятую или с новой строки)</label>
         <textarea id="batch-targets" rows="3" value=${targets} onInput=${(e) => setTargets(e.target.value)}
-          aria-describedby="batch-total"></textarea>
+          onBlur=${() => setTouched(true)} aria-invalid=${touched && targetsProblem ? 'true' : 'false'}
+          aria-describedby="batch-targets-error batch-total"></textarea>
+        ${touched && targetsProblem && html`<p class="error" id="batch-targets-error">${targetsProblem}</p>`}
+        ${error && error.field && error.field.startsWith('targets') && html`<${ErrorText} error=${error} id="batch-targets-error" />`}
         <p class="muted" id="batch-total">Звонков в пакете: ${total} (номера × движки × повторы; не больше 300)</p></div>
       <div class="field triple">
         <div><label for="batch-repeats">Повторы</label><input id="batch-repeats" type="number" min="1" max="20" value=${repeats} onInput=${(e) => setRepeats(e.target.value)} /></div>
@@ -71,7 +81,7 @@ function BatchForm({ me, onStarted }) {
         <div class="days">${DAYS.map(([d, w]) => html`<label class="radio"><input type="checkbox" checked=${windowSpec.days.includes(d)}
           onChange=${() => setWindowSpec({ ...windowSpec, days: toggle(windowSpec.days, d) })} /> ${w}</label>`)}</div>`}
       </fieldset>
-      <${ErrorText} error=${error} />
+      ${!(error && error.field && error.field.startsWith('targets')) && html`<${ErrorText} error=${error} />`}
       <button type="submit" class="primary" disabled=${busy}>${busy ? 'Запускаем…' : 'Запустить пакет'}</button>
     </form>`;
 }

@@ -1,7 +1,9 @@
 // «Звонок»: number, engine, persona, «Позвонить»; then the call live until «завершён».
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { ENGINES, ErrorText, engineLabel, html, problemWords } from './ui.js';
+import { ENDED, ENGINES, ErrorText, engineLabel, html, problemWords } from './ui.js';
+
+export { ENDED };
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 const POLL_MS = 700;
@@ -9,11 +11,6 @@ export const STEPS = ['набор', 'звонок', 'разговор', 'зав�
 const FINAL = new Set(['completed', 'failed', 'no_answer', 'busy', 'rejected']);
 export const OUTCOME = {
   completed: 'разговор состоялся', failed: 'ошибка', no_answer: 'не ответили', busy: 'занято', rejected: 'отклонён',
-};
-export const ENDED = {
-  end_call: 'клиент попрощался', operator_hangup: 'оператор положил трубку', max_duration: 'истекло время звонка',
-  silence: 'долгое молчание', backend_error: 'ошибка бэкенда', socket_closed: 'OpenAI закрыл соединение',
-  failed: 'сбой сценария', stopped: 'завершён из консоли',
 };
 
 export function stepOf(status) {

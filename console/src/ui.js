@@ -56,8 +56,16 @@ export const levelWords = (id) => LEVEL_WORDS[id] || id;
 
 export const METHOD_WORDS = { heuristic: 'по правилам, без LLM', llm: 'LLM-судья' };
 
-/** How the dialog ended (the summary's ``ending``). */
+/** Why the scenario ended the call (the call's ``end_reason``). */
+export const ENDED = {
+  end_call: 'клиент попрощался', operator_hangup: 'оператор положил трубку', max_duration: 'истекло время звонка',
+  silence: 'долгое молчание', backend_error: 'ошибка бэкенда', socket_closed: 'OpenAI закрыл соединение',
+  failed: 'сбой сценария', stopped: 'завершён из консоли',
+};
+
+/** How the dialog ended (the summary's ``ending``; the end reason when the dialog did not say). */
 export const ENDING_WORDS = {
+  ...ENDED,
   success: 'все темы разобраны', goodbye: 'попрощались', max_turns: 'лимит ходов', max_duration: 'лимит времени',
   hang_up: 'клиент положил трубку', silence: 'молчание', none: 'не записано',
 };

@@ -26,8 +26,31 @@ pytestmark = pytest.mark.e2e
 #: API values (English, machine-readable) that must reach a Russian page only as Russian words.
 LEAKS = re.compile(
     r"\b(good|average|poor|heuristic|success|goodbye|completed|cancelled|no_answer|simulated|"
-    r"measured|Descriptive|no OpenAI key|the text model|retry after|Choose File|No file chosen)\b"
+    r"measured|stopped|end_call|operator_hangup|Descriptive|no OpenAI key|the text model|"
+    r"retry after|Choose File|No file chosen)\b"
 )
+
+
+def finished_call(console: Any) -> str:
+    """A completed call with its evaluation: the latest one, or one placed now (machine API)."""
+    listed = requests.get(
+        f"{console.api}/calls?status=completed&limit=1",
+        headers={"x-api-key": console.api_key},
+        timeout=10,
+    ).json()["calls"]
+    if listed:
+        call_id = str(listed[0]["call_id"])
+    else:
+        started = requests.post(
+            f"{console.api}/call",
+            json={"to": "+79161234567"},
+            headers={"x-api-key": console.api_key},
+            timeout=10,
+        )
+        assert started.status_code == 202, started.text
+        call_id = str(started.json()["call_id"])
+    console.evaluation(call_id, timeout_s=120)
+    return call_id
 
 
 def assert_no_english(page: Any) -> None:
@@ -429,6 +452,52 @@ def test_a_persona_file_is_uploaded_and_checked_at_once(
     shot(page, "persona_uploaded")
 
 
+def test_a_batch_with_a_number_off_the_allowlist_is_refused_next_to_the_numbers(
+    page: Any, console: Any
+) -> None:
+    # Given a trainer on «Пакеты»
+    sign_in(page, console, "trainer")
+    page.get_by_role("link", name="Пакеты").click()
+    before = len(console.starts())
+    # When one of the numbers is not E.164 and another not in the allowlist
+    targets = page.get_by_label("Номера операторов")
+    targets.fill("+79160000105, +12025550123, 8916")
+    page.get_by_role("button", name="Запустить пакет").click()
+    # Then the problem is said under the numbers, naming them, and nothing starts
+    problem = page.locator("#batch-targets-error")
+    expect(problem).to_contain_text("Не подходят: +12025550123, 8916")
+    expect(targets).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".status[data-state]")).to_have_count(0)
+    assert len(console.starts()) == before
+    shot(page, "batch_numbers_refused")
+
+
+def test_a_call_is_placed_from_the_keyboard_alone(page: Any, console: Any) -> None:
+    # Given a trainer on «Звонок»
+    sign_in(page, console, "trainer")
+    # When they type the number, Tab to the engines, pick the hybrid with the arrow keys and
+    # press Enter
+    page.get_by_label("Номер оператора").focus()
+    page.keyboard.type("+79161234567")
+    page.keyboard.press("Tab")
+    expect(engine_radio(page, "dialog")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(engine_radio(page, "realtime")).to_be_checked()
+    page.keyboard.press("Enter")
+    # Then the call starts on that engine, and «Завершить» is reachable by Tab
+    ident = page.locator(".live code")
+    expect(ident).to_have_text(re.compile(r"[0-9a-f]{32}"))
+    assert console.call(ident.inner_text())["engine"] == "realtime"
+    finish = page.get_by_role("button", name="Завершить")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if finish.evaluate("b => b === document.activeElement"):
+            break
+    expect(finish).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_final(page, timeout_s=60)
+
+
 def test_the_call_list_pages_forward_and_back(page: Any, console: Any) -> None:
     # Given more calls than one page of ten (the earlier tests placed them)
     calls = requests.get(
@@ -458,11 +527,7 @@ def test_every_page_fits_a_phone_and_speaks_russian(browser: Any, console: Any) 
     page.set_default_timeout(20_000)
     try:
         sign_in(page, console, "admin")
-        call_id = requests.get(
-            f"{console.api}/calls?status=completed&limit=1",
-            headers={"x-api-key": console.api_key},
-            timeout=10,
-        ).json()["calls"][0]["call_id"]
+        call_id = finished_call(console)
         pages = {  # the route, its heading, and what shows once its data is in
             "call": ("#/call", "Звонок", "#to"),
             "calls": ("#/calls", "Звонки", "table.calls tbody tr"),
