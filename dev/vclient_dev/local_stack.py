@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from vclient.logic.config import engine_parameter
-from vclient.vocabulary import ENGINES
+from vclient.vocabulary import ENGINES, MAX_CALL_DURATION_S
 from vclient_dev.apigw import FunctionSpec, LocalApiGateway
 from vclient_dev.fake_vox import FakeVoximplant
 from vclient_dev.template import (
@@ -451,7 +451,16 @@ class LocalStack:
         config = {
             "httpRealLatency": True,
             **(by_number.get("config") or {}),
-            **({"realTimeFactor": self.call_pace} if self.call_pace else {}),
+            # Paced, a call takes its own length in wall time (66 s for car_buyer at pace 1): the
+            # emulator's 60 s wall-clock guard would cut it off mid-call, leaving it «разговор».
+            **(
+                {
+                    "realTimeFactor": self.call_pace,
+                    "maxWallMs": int(MAX_CALL_DURATION_S * 1000 / self.call_pace) + 60_000,
+                }
+                if self.call_pace
+                else {}
+            ),
             **(start.get("config") or {}),
         }
         return self.emulator.run(paths, start["custom_data"], operator, config)

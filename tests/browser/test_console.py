@@ -109,9 +109,14 @@ def test_the_console_is_served_from_the_stack_small_and_without_secrets(console:
     assets = [
         requests.get(f"{console.url}/assets/{name}", timeout=10) for name in ("app.js", "app.css")
     ]
+    # And what app.js imports statically (the shared chunk); Chart.js stays out of it
+    chunks = sorted(set(re.findall(r'from"\./([\w-]+\.js)"', assets[0].text)))
+    assert chunks, "app.js imports no shared chunk: has the build changed?"
+    assets += [requests.get(f"{console.url}/assets/{name}", timeout=10) for name in chunks]
     assert all(a.status_code == 200 for a in assets)
+    assert not any("Chart.js" in a.text or "chartjs" in a.text.lower() for a in assets)
     total = len(page.content) + sum(len(a.content) for a in assets)
-    print(f"console first load: {total / 1024:.1f} KB (page + app.js + app.css)")
+    print(f"console first load: {total / 1024:.1f} KB (page, app.js, app.css, {', '.join(chunks)})")
     assert total < 300 * 1024
     everything = page.text + "".join(a.text for a in assets)
     assert "http://" not in everything.replace("http://www.w3.org", "")  # no other origin
