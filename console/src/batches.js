@@ -27,8 +27,10 @@ function BatchForm({ me, onStarted }) {
   const [touched, setTouched] = useState(false);
   // Every number checked as «Звонок» checks one (E.164, the allowlist), before anything is sent.
   const wrong = numbers.map((n) => [n, numberProblem(n, me.allowed_prefixes)]).filter(([, p]) => p);
+  const why = (n) => (/^\+[1-9]\d{7,14}$/.test(n) ? 'не из разрешённых направлений' : 'не в формате E.164');
   const targetsProblem = !numbers.length ? 'Введите хотя бы один номер.'
-    : wrong.length ? `Не подходят: ${wrong.map(([n]) => n).join(', ')}. ${wrong[0][1]}` : '';
+    : wrong.length ? `Не подходят: ${wrong.map(([n]) => `${n} — ${why(n)}`).join('; ')}. `
+      + `Номер — «+», код страны и цифры; звонить можно только на ${(me.allowed_prefixes || []).join(', ')}.` : '';
 
   const toggle = (list, value) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   async function submit(ev) {
