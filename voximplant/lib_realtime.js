@@ -76,6 +76,11 @@ let openingPending = false;
 let greetingTimer = null;
 let mediaPlaying = false;
 let mediaStartedAt = null;
+// clearMediaBuffer() flushed the stream and no audio has started since. The platform announces a
+// stream's start once (WebSocketMediaStarted) and its end after 1 s of silence: audio that follows
+// a clear within that second may get no fresh WebSocketMediaStarted (unconfirmed; docs/decisions.md
+// 2026-12-03), so while this is set the first audio content part marks the audio's start instead.
+let mediaCleared = false;
 let activeResponse = null; // {id, requested, sent, functionCalls, audio, text, cut}
 let awaitingCreated = false; // our response.create is not answered yet
 const responseQueue = []; // client events waiting for the active response: {body, final, tries}
@@ -178,6 +183,7 @@ async function connectRealtime() {
   client.addEventListener(E.ResponseCreated, guard('ResponseCreated', onResponseCreated));
   client.addEventListener(E.ResponseDone, guard('ResponseDone', onResponseDone));
   client.addEventListener(E.ResponseOutputItemDone, guard('ResponseOutputItemDone', onOutputItemDone));
+  client.addEventListener(E.ResponseContentPartAdded, guard('ResponseContentPartAdded', onContentPartAdded));
   client.addEventListener(E.ResponseOutputAudioTranscriptDone, guard('TranscriptDone', onClientTranscript));
   client.addEventListener(E.InputAudioBufferSpeechStarted, guard('SpeechStarted', onSpeechStarted));
   client.addEventListener(E.InputAudioBufferSpeechStopped, guard('SpeechStopped', onSpeechStopped));
@@ -429,7 +435,7 @@ function checkUnrequested(rec) {
   rec.cut = true;
   rec.cutTurn = turnNo;
   log(`response ${rec.id} spoke without being asked: cut`);
-  client.clearMediaBuffer();
+  clearMedia();
   if (activeResponse === rec) client.responseCancel({});
   return true;
 }
@@ -470,7 +476,7 @@ function onSpeechStarted() {
   }
   rtEngine.onSpeechStarted();
   if (mediaPlaying && !ending && bargeAt === null) {
-    client.clearMediaBuffer();
+    clearMedia();
     bargeAt = Date.now();
     bargeTurn = rtEngine.currentTurn() + 1;
     bargeCut = activeResponse ? { responseId: activeResponse.id } : lastAudioItem;
@@ -519,10 +525,34 @@ function onInputTranscription(e) {
   if (item.turn !== 0) rtEngine.onTranscription(item);
 }
 
+/** Flush the audio queued toward the call (a barge-in, a cut response). */
+function clearMedia() {
+  client.clearMediaBuffer();
+  mediaCleared = true;
+}
+
 function onMediaStarted() {
   mediaPlaying = true;
+  audioStarted(activeResponse);
+}
+
+/**
+ * A response's audio item begins. After a clear the stream may still count as playing (no
+ * WebSocketMediaStarted will come): the emptied buffer plays this audio at once, so its start is now.
+ * Otherwise WebSocketMediaStarted announces it (or it queues behind audio still playing).
+ */
+function onContentPartAdded(e) {
+  const p = e.data.payload;
+  if (!p.part || p.part.type !== 'audio' || !mediaPlaying || !mediaCleared || finishing) return;
+  const rec = responses[p.response_id];
+  if (!rec || rec.cut) return;
+  audioStarted(rec);
+}
+
+/** The client's audio started playing (rec: the response it belongs to, when known). */
+function audioStarted(rec) {
   mediaStartedAt = Date.now();
-  const rec = activeResponse;
+  mediaCleared = false;
   clearTimeout(finalGraceTimer);
   if (rec && !rec.requested && rec.functionCalls === 0 && checkUnrequested(rec)) return;
   if (pendingMark) {
@@ -534,6 +564,7 @@ function onMediaStarted() {
 
 function onMediaEnded() {
   mediaPlaying = false;
+  mediaCleared = false;
   if (finishing) return;
   const barged = bargeAt !== null && Date.now() - bargeAt >= BARGE_IN_GAP_MS;
   const cutAt = bargeAt;

@@ -98,6 +98,12 @@ if (require.main === module) {
     const a = server.address();
     console.log(JSON.stringify({ listening: `http://${a.address}:${a.port}` }));
   });
+  // Die with the process that started it (the local stack): a stack killed with SIGKILL, or a
+  // killed pytest, must not leave the emulator running. process.ppid is read live.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
 }
 
 module.exports = { createServer };

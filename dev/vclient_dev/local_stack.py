@@ -262,6 +262,23 @@ _MOTO_ITEM_METHODS = (
     "transact_write_items",
     "update_item",
 )
+_MOTO_WRITE_METHODS = frozenset(
+    {
+        "batch_write_item",
+        "delete_item",
+        "execute_transaction",
+        "put_item",
+        "transact_write_items",
+        "update_item",
+    }
+)
+_moto_dynamodb_writes = 0
+
+
+def moto_dynamodb_writes() -> int:
+    """How many DynamoDB writes moto's server has taken (this process): a poller that finds it
+    unchanged knows no item changed and skips its query."""
+    return _moto_dynamodb_writes
 
 
 def serialize_moto_dynamodb() -> None:
@@ -280,8 +297,16 @@ def serialize_moto_dynamodb() -> None:
         if method is None or getattr(method, "_vclient_serialized", False):
             continue
 
-        def locked(*args: Any, __method: Any = method, **kwargs: Any) -> Any:
+        def locked(
+            *args: Any,
+            __method: Any = method,
+            __write: bool = name in _MOTO_WRITE_METHODS,
+            **kwargs: Any,
+        ) -> Any:
+            global _moto_dynamodb_writes
             with _MOTO_DYNAMODB_LOCK:
+                if __write:
+                    _moto_dynamodb_writes += 1
                 return __method(*args, **kwargs)
 
         functools.update_wrapper(locked, method)
@@ -401,7 +426,8 @@ class LocalStack:
     def _start_evaluations(self) -> None:
         """The evaluate function right after each call ends, as its DynamoDB event would run it:
         a poller hands it the stream record of each ended call without a verdict (the local
-        table has no stream: moto's grew the stack by 100–300 MB a call)."""
+        table has no stream: moto's grew the stack by 100–300 MB a call). It queries only after
+        a write: an idle stack does not query at all."""
         import boto3
 
         from vclient_dev.streams import EndedCallsPoller
@@ -410,6 +436,7 @@ class LocalStack:
             dynamodb=boto3.client("dynamodb", endpoint_url=self.aws_endpoint, region_name=REGION),
             table=self.names["CallsTable"],
             handler=self.api.pools["EvaluateFunction"].invoke,
+            changes=moto_dynamodb_writes,
         ).start()
 
     def _start_emulator(self) -> None:
@@ -653,20 +680,69 @@ def main(argv: list[str] | None = None) -> int:
         env_file=None if args.no_env_file else ROOT / ".env",
         call_pace=args.pace,
     )
+    # Installed before the start: a SIGTERM while starting tears down what started, too.
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: _stop_requested(stopped))
+    die_with_parent(stopped)
     try:
         stack.start()
     except StackStartError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(stack.banner(), flush=True)
-    print("Ctrl-C stops everything.", flush=True)
-    stopped = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stopped.set())
+    if not stopped.is_set():
+        print(stack.banner(), flush=True)
+        print("Ctrl-C stops everything.", flush=True)
     stopped.wait()
-    stack.stop()
+    _stop_within(stack, STOP_TIMEOUT_S)
     print("Local stack stopped.", flush=True)
     return 0
+
+
+#: How long stopping may take before the process exits anyway (a part stuck in shutdown).
+STOP_TIMEOUT_S = 15.0
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_requested(stopped: threading.Event) -> None:
+    """The first signal stops the stack; a second one exits at once."""
+    if stopped.is_set():
+        os._exit(1)
+    stopped.set()
+
+
+def _stop_within(stack: LocalStack, timeout_s: float) -> None:
+    """Stops every part (its child processes too); exits the process if that hangs."""
+    done = threading.Thread(target=stack.stop, daemon=True, name="stack-stop")
+    done.start()
+    done.join(timeout_s)
+    if done.is_alive():
+        emulator = getattr(stack, "emulator", None)
+        if emulator is not None and emulator.process is not None:
+            emulator.process.kill()
+        print(f"Local stack did not stop within {timeout_s:.0f} s: exiting.", flush=True)
+        os._exit(1)
+
+
+def die_with_parent(stopped: threading.Event) -> None:
+    """The stack stops when the process that started it dies (a killed pytest or ``make up``).
+
+    On Linux the kernel sends SIGTERM (PR_SET_PDEATHSIG); everywhere a thread also watches the
+    parent id once a second (the stack is reparented when its parent dies).
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    def watch() -> None:
+        while not stopped.wait(1.0):
+            if os.getppid() != parent:
+                stopped.set()
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 if __name__ == "__main__":

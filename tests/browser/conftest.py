@@ -7,11 +7,8 @@ test saves screenshots under ``build/screenshots/`` (the test artefacts).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +18,8 @@ from typing import Any
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.stack_fixture import start_local_stack, stop_local_stack
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -82,55 +80,17 @@ class Console:
 
 
 def _start() -> Console:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vclient_dev.local_stack",
-            "--port",
-            "0",
-            "--no-env-file",
-            "--pace",
-            PACE,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 90
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line.rstrip())
-        if line.startswith("Ctrl-C"):
-            break
-    threading.Thread(target=process.stdout.read, daemon=True).start()
-    text = "\n".join(lines)
-
-    def find(pattern: str) -> str:
-        found = re.search(pattern, text)
-        if found is None:
-            process.kill()
-            raise RuntimeError(f"local stack did not start as expected:\n{text}")
-        return found.group(1)
-
+    started = start_local_stack("--pace", PACE, until="Ctrl-C", timeout_s=90)
     return Console(
-        url=find(r"Console: (\S+)"),
-        api=find(r"API ready at (\S+)"),
-        api_key=find(r"API key: (\S+)"),
-        vox=find(r"Fake Voximplant: (\S+)"),
-        aws=find(r"AWS endpoint: (\S+)"),
-        prefix=find(r"SSM prefix (\S+?)\)"),
-        passwords=dict(re.findall(r"user (\w+) / password (\S+)", text)),
-        process=process,
-        output=lines,
+        url=started.find(r"Console: (\S+)"),
+        api=started.find(r"API ready at (\S+)"),
+        api_key=started.find(r"API key: (\S+)"),
+        vox=started.find(r"Fake Voximplant: (\S+)"),
+        aws=started.find(r"AWS endpoint: (\S+)"),
+        prefix=started.find(r"SSM prefix (\S+?)\)"),
+        passwords=dict(re.findall(r"user (\w+) / password (\S+)", started.text)),
+        process=started.process,
+        output=started.lines,
     )
 
 
@@ -140,11 +100,7 @@ def _start() -> Console:
 def console() -> Iterator[Console]:
     running = _start()
     yield running
-    running.process.terminate()
-    try:
-        running.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
+    stop_local_stack(running.process)
 
 
 @pytest.fixture(scope="module")

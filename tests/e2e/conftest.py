@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import re
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.stack_fixture import start_local_stack, stop_local_stack
 
 
 @dataclass
@@ -68,56 +62,19 @@ class RunningStack:
 
 
 def start_stack(extra_env: dict[str, str] | None = None) -> RunningStack:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(extra_env or {})
-    env["PYTHONUNBUFFERED"] = "1"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vclient_dev.local_stack", "--port", "0", "--no-env-file"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line.rstrip())
-        if line.startswith("AWS endpoint:"):
-            break
-    # Keep draining the stack's output (handler warnings) so it never blocks on a full pipe.
-    threading.Thread(target=process.stdout.read, daemon=True).start()
-    text = "\n".join(lines)
-    found = {
-        "api": re.search(r"API ready at (\S+)", text),
-        "key": re.search(r"API key: (\S+)", text),
-        "vox": re.search(r"Fake Voximplant: (\S+)", text),
-        "aws": re.search(r"AWS endpoint: (\S+)", text),
-        "prefix": re.search(r"SSM prefix (\S+?)\)", text),
-    }
-    if not all(found.values()):
-        process.kill()
-        raise RuntimeError(f"local stack did not start:\n{text}")
+    started = start_local_stack(until="AWS endpoint:", timeout_s=60, extra_env=extra_env)
     return RunningStack(
-        api=found["api"].group(1),  # type: ignore[union-attr]
-        api_key=found["key"].group(1),  # type: ignore[union-attr]
-        vox=found["vox"].group(1),  # type: ignore[union-attr]
-        aws=found["aws"].group(1),  # type: ignore[union-attr]
-        prefix=found["prefix"].group(1),  # type: ignore[union-attr]
-        process=process,
+        api=started.find(r"API ready at (\S+)"),
+        api_key=started.find(r"API key: (\S+)"),
+        vox=started.find(r"Fake Voximplant: (\S+)"),
+        aws=started.find(r"AWS endpoint: (\S+)"),
+        prefix=started.find(r"SSM prefix (\S+?)\)"),
+        process=started.process,
     )
 
 
 def stop_stack(stack: RunningStack) -> None:
-    stack.process.terminate()
-    try:
-        stack.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        stack.process.kill()
+    stop_local_stack(stack.process)
 
 
 @pytest.fixture(scope="session")

@@ -61,6 +61,18 @@ def test_the_model_answering_turn_2_itself_is_one_deviation_and_the_turns_stay_a
     assert view["errors"] == []
 
 
+def test_a_preamble_before_every_get_reply_leaves_every_turn_timed(stack: RunningStack) -> None:
+    # Given a model that says a filler before each get_reply (each one cut as a deviation)
+    view = _call(stack, {"realtimePreamble": True})
+    assert (view["status"], view["end_reason"]) == ("completed", "end_call")
+    answered = [t for t in view["turns"] if t.get("text")]  # an operator utterance, no silence
+    assert answered and view["summary"]["deviations"] >= 1
+    # Then every answered turn still has its voice-to-voice time, and the summary counts them
+    assert all(t["voice_to_voice_ms"] is not None for t in answered), view["turns"]
+    assert view["summary"]["turns"] == len(answered)
+    assert view["summary"]["voice_to_voice_ms"]["p50"] is not None
+
+
 def test_two_failed_responses_in_a_row_end_with_the_apology_and_both_errors(
     stack: RunningStack,
 ) -> None:

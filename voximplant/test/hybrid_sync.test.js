@@ -36,14 +36,47 @@ test('the model answers turn 2 itself (no get_reply): cut, a deviation event, th
   assert.deepEqual({ reason: ended(evs).reason, hangup_by: ended(evs).hangup_by }, { reason: 'end_call', hangup_by: 'client' });
 });
 
-test('a preamble before every get_reply: each one cut and reported, every turn answered once', async () => {
-  const { report, be } = await runCall('realtime', { operator: conversation(), config: { realtimePreamble: true } });
-  const evs = assertClean(report, be);
-  assert.deepEqual(ofType(evs, 'deviation').map((d) => d.turn), [1, 2, 3]);
-  assert.deepEqual(turnsOf(be), ALIGNED);
-  assert.deepEqual(botLines(report).filter((t) => !t.cut).map((t) => t.text), [FIRST_LINE, ...REPLY_LINES]);
-  assert.equal(ended(evs).reason, 'end_call');
-});
+/**
+ * Every turn mark has the end of the operator's speech and the start of the client's audio, in
+ * order: what the call summary counts as a turn and measures as voice-to-voice.
+ */
+function assertTimedTurns(evs, n) {
+  const marks = ofType(evs, 'turn');
+  assert.deepEqual(marks.map((t) => t.turn), Array.from({ length: n }, (_, i) => i + 1));
+  for (const t of marks) {
+    assert.equal(typeof t.speech_end_at, 'number', JSON.stringify(t));
+    assert.equal(typeof t.audio_started_at, 'number', `turn ${t.turn} has no audio start: ${JSON.stringify(t)}`);
+    assert.ok(t.audio_started_at > t.reply_received_at && t.reply_received_at >= t.speech_end_at, JSON.stringify(t));
+  }
+}
+
+// Whether the platform ends the media stream at clearMediaBuffer() (a fresh WebSocketMediaStarted
+// for the next audio) or only after 1 s of silence is unconfirmed: both readings are run.
+for (const endsOnClear of [false, true]) {
+  const how = endsOnClear ? 'the stream ends at the clear' : 'the stream runs on after the clear';
+  test(`a preamble before every get_reply: each one cut and reported, every turn answered once and timed (${how})`, async () => {
+    const { report, be } = await runCall('realtime', { operator: conversation(), config: { realtimePreamble: true, realtimeMediaEndsOnClear: endsOnClear } });
+    const evs = assertClean(report, be);
+    assert.deepEqual(ofType(evs, 'deviation').map((d) => d.turn), [1, 2, 3]);
+    assert.deepEqual(turnsOf(be), ALIGNED);
+    assert.deepEqual(botLines(report).filter((t) => !t.cut).map((t) => t.text), [FIRST_LINE, ...REPLY_LINES]);
+    assertTimedTurns(evs, 3);
+    // The reply's audio start is when the emulated call heard the reply begin.
+    const heard = botLines(report).filter((t) => REPLY_LINES.includes(t.text) && !t.cut);
+    ofType(evs, 'turn').forEach((t, i) => {
+      const at = report.start_epoch_ms + heard[i].t_ms;
+      assert.ok(Math.abs(t.audio_started_at - at) <= 100, `turn ${t.turn}: audio_started_at ${t.audio_started_at}, heard at ${at}`);
+    });
+    assert.equal(ended(evs).reason, 'end_call');
+  });
+
+  test(`the model answers turn 2 itself: that turn is still timed (${how})`, async () => {
+    const { report, be } = await runCall('realtime', { operator: conversation(), config: { realtimeSkipToolAtTurn: 2, realtimeMediaEndsOnClear: endsOnClear } });
+    const evs = assertClean(report, be);
+    assert.deepEqual(ofType(evs, 'deviation').map((d) => d.turn), [2]);
+    assertTimedTurns(evs, 3);
+  });
+}
 
 for (const [mode, expectSaid] of [['empty', () => undefined], ['paraphrase', (t) => `Оператор говорит, что ${t.replace(/[.!?]+$/, '').toLowerCase()}`]]) {
   test(`operator_said ${mode} and a transcription that lands after the tool call: the turn text is the transcription`, async () => {

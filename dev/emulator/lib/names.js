@@ -79,6 +79,9 @@ const REALTIME_EVENT_NAMES = [
   'ResponseCreated', 'ResponseDone', 'ResponseOutputItemDone',
   'ResponseFunctionCallArgumentsDone', 'ResponseOutputAudioTranscriptDone',
   'ResponseOutputAudioDone', 'ConversationItemTruncated', 'Unknown',
+  // The first events of an assistant audio item (typings v28 RealtimeAPIEvents; OpenAI sends them
+  // before the item's first audio delta).
+  'ResponseOutputItemAdded', 'ResponseContentPartAdded',
   // Connector events (typings v28 RealtimeAPIEvents): the HTTP answer to the socket upgrade and
   // WebSocket failures. The fake emits them only under realtimeConnectHttpStatus / realtimeWebSocketErrorAtTurn.
   'HTTPResponse', 'WebSocketError',
@@ -95,6 +98,8 @@ const SERVER_TYPE_TO_EVENT = {
   'conversation.item.input_audio_transcription.completed': 'ConversationItemInputAudioTranscriptionCompleted',
   'response.created': 'ResponseCreated',
   'response.done': 'ResponseDone',
+  'response.output_item.added': 'ResponseOutputItemAdded',
+  'response.content_part.added': 'ResponseContentPartAdded',
   'response.output_item.done': 'ResponseOutputItemDone',
   'response.function_call_arguments.done': 'ResponseFunctionCallArgumentsDone',
   'response.output_audio_transcript.done': 'ResponseOutputAudioTranscriptDone',

@@ -665,14 +665,18 @@ class RealtimeClient {
     r.speeches = (r.speeches || []).concat([sp]);
     r.speech = sp;
     this.audioMs[itemId] = dur;
+    const item = { id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: text }] };
+    const base = { response_id: r.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
+    // As OpenAI does: the item and its audio content part are announced just before the first audio.
+    r.tasks.push(this.emitServer(first, { type: 'response.output_item.added', response_id: r.id, output_index: outputIndex,
+      item: { id: itemId, type: 'message', role: 'assistant', status: 'in_progress', content: [] } }));
+    r.tasks.push(this.emitServer(first, { type: 'response.content_part.added', ...base, part: { type: 'audio', transcript: '' } }));
     r.tasks.push(this.later(first, () => {
       r.produced = true;
       sp.audio = { r, text, dur, item: null };
       this.enqueueAudio(sp.audio);
     }));
-    const item = { id: itemId, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: text }] };
     r.outputs = (r.outputs || []).concat([item]);
-    const base = { response_id: r.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
     r.tasks.push(this.emitServer(first + gen, { type: 'response.output_audio.done', ...base }));
     r.tasks.push(this.emitServer(first + gen, { type: 'response.output_audio_transcript.done', ...base, transcript: text }));
     r.tasks.push(this.emitServer(first + gen, { type: 'response.output_item.done', response_id: r.id, output_index: outputIndex, item: clone(item) },
@@ -785,6 +789,13 @@ class RealtimeClient {
     if (this.playing) {
       this.finishPlaying(true, 'clearMediaBuffer');
       this.playNext();
+    }
+    if (this.cfg.realtimeMediaEndsOnClear && this.mediaActive) {
+      // The other reading of the platform (unconfirmed): the cleared stream ends now.
+      this.s.event('fault', { fault: 'realtime_media_ends_on_clear' });
+      if (this.mediaEndTask) { this.s.sched.cancel(this.mediaEndTask); this.mediaEndTask = null; }
+      this.mediaActive = false;
+      this.emitMedia(0, 'WebSocketMediaEnded', { mediaInfo: {} });
     }
   }
 

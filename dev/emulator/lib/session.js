@@ -65,6 +65,9 @@ const DEFAULTS = {
   realtimeSkipToolText: 'Да-да, я вас слушаю, продолжайте.',
   realtimePreamble: false, // the model says a short filler before each get_reply call
   realtimePreambleText: 'Так, секундочку.',
+  // clearMediaBuffer() ends the media stream at once (WebSocketMediaEnded now, so the next audio gets
+  // a fresh WebSocketMediaStarted); off: the stream ends only after 1 s of silence (the typings)
+  realtimeMediaEndsOnClear: false,
   realtimeFailResponseAt: 0, // the N-th response (and realtimeFailTimes - 1 after it) ends `failed`
   realtimeFailTimes: 1,
   realtimeOperatorSaid: 'exact', // get_reply's operator_said: exact | paraphrase | empty
@@ -110,7 +113,7 @@ const SIMULATED_KEYS = [
   'realtimeFirstAudioMs', 'realtimeMsPerChar', 'realtimeGenerationRatio', 'realtimeMediaEndedAfterMs',
   'operatorGreetingAfterMs', 'asrNoSingleUtteranceDelayMs',
   // the unkind behaviours (off by default): echoed so a report says which ones ran
-  'realtimeSkipToolAtTurn', 'realtimeSkipToolText', 'realtimePreamble', 'realtimePreambleText', 'realtimeFailResponseAt',
+  'realtimeSkipToolAtTurn', 'realtimeSkipToolText', 'realtimePreamble', 'realtimePreambleText', 'realtimeMediaEndsOnClear', 'realtimeFailResponseAt',
   'realtimeFailTimes', 'realtimeOperatorSaid', 'realtimeWebSocketErrorAtTurn', 'realtimeConnectHttpStatus', 'sayStopFiresPlaybackFinished',
   'asrSingleUtteranceStops', 'asrResultField',
 ];
