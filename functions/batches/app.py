@@ -31,9 +31,8 @@ settings = BatchesSettings.from_env(os.environ)
 batches = Batches(
     repo=BatchesRepository(settings.batches_table),
     queue=BatchQueue(settings.batch_queue_url),
-    param_prefix=settings.param_prefix,
+    config_settings=settings,
     idempotency_table=settings.idempotency_table,
-    config_max_age_s=settings.config_max_age_s,
     retention_days=settings.retention_days,
 )
 

@@ -253,6 +253,28 @@ def test_the_llm_judge_valid_answer_is_scored_and_versioned(
     assert schema["name"] == "operator_verdict" and schema["strict"] is True
 
 
+def test_the_judge_model_comes_from_the_verdict_parameter(
+    start_call: Any,
+    dialog: Any,
+    events_fn: Any,
+    fake_vox: Any,
+    aws: Any,
+    fake_openai: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    function_env: dict[str, dict[str, str]],
+) -> None:
+    # Given the stack names its own judge model in SSM (verdict/judge_model)
+    aws.put_param("verdict/judge_model", "gpt-judge-test")
+    call = dialog_call(start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"))
+    env = {**function_env["EvaluateFunction"], "CONFIG_MAX_AGE_S": "0"}
+    run_stream(aws, _llm_evaluate(aws, fake_openai, monkeypatch, env))
+    # Then the judge is asked with that model, and the evaluation says so
+    evaluation = get(events_fn, f"/call/{call.call_id}")["evaluation"]
+    assert evaluation["status"] == "done" and evaluation["model"] == "gpt-judge-test"
+    [judged] = [r for r in fake_openai.requests if r["path"].endswith("/chat/completions")]
+    assert judged["body"]["model"] == "gpt-judge-test"
+
+
 @pytest.mark.parametrize(
     ("config", "reason"),
     [

@@ -57,6 +57,19 @@ def test_an_empty_prefix_is_all_defaults() -> None:
     config = parse_config({})
     assert config.routing.engines == {} and config.routing.max_call_duration_s == 900
     assert config.call.default_persona == "car_buyer"
+    assert config.verdict.judge_model is None and config.verdict.pricing is None
+
+
+def test_the_verdict_parameters_belong_to_the_config() -> None:
+    # The evaluation's parameters are named by the owner like every other one.
+    assert parameter_name("judge_model") == "verdict/judge_model"
+    assert parameter_name("pricing") == "pricing"
+    config = parse_config({"verdict/judge_model": " gpt-judge ", "pricing": '{"as_of": "x"}'})
+    assert config.verdict.judge_model == "gpt-judge"
+    # The price table stays text: its shape is the cost module's, and a broken one falls back
+    # to the defaults there instead of stopping calls here.
+    assert config.verdict.pricing == '{"as_of": "x"}'
+    assert parse_config({"pricing": "not json"}).verdict.pricing == "not json"
 
 
 @pytest.mark.parametrize(
@@ -69,6 +82,7 @@ def test_an_empty_prefix_is_all_defaults() -> None:
         ("realtime/hybrid_mode", "both"),
         ("dialog/llm_timeout_ms", "1"),
         ("engines/realtime", '{"rule_name": "x"}'),
+        ("verdict/judge_model", "m" * 101),
     ],
 )
 def test_a_broken_parameter_is_named(name: str, value: str) -> None:

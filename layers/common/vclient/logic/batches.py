@@ -43,7 +43,6 @@ from vclient.api.batches import (
     parse_clock,
 )
 from vclient.api.calls import StartCallRequest
-from vclient.dal import parameters
 from vclient.dal.batch_queue import MAX_DELAY_S, BatchQueue
 from vclient.dal.batches_table import BatchesRepository
 from vclient.dal.calls_table import CallsRepository
@@ -60,9 +59,10 @@ from vclient.errors import (
     VoximplantTimeout,
     VoximplantUnavailable,
 )
-from vclient.logic.config import parse_config
+from vclient.logic.config import load_config
 from vclient.logic.start_call import CallStarter, resolve_persona
 from vclient.observability import logger, mask_number
+from vclient.settings import ConfigSettings
 from vclient.vocabulary import FINAL_STATUSES, MAX_CALL_DURATION_S
 
 #: Voximplant's answers that mean "too many at once / try later": the batch backs off and tries
@@ -150,10 +150,9 @@ class Batches:
 
     repo: BatchesRepository
     queue: BatchQueue
-    param_prefix: str
+    #: Where the stack's SSM parameters live (read through ``load_config``, like every function).
+    config_settings: ConfigSettings
     idempotency_table: str
-    route_overrides: dict[str, str] = field(default_factory=dict)
-    config_max_age_s: int = 30
     retention_days: int = 90
     now: Callable[[], float] = time.time
     _idempotent_create: Any = None
@@ -198,8 +197,7 @@ class Batches:
 
     def _create_once(self, data: dict[str, Any]) -> dict[str, Any]:
         request = StartBatchRequest.model_validate(data["request"])
-        raw = parameters.parameters_under(self.param_prefix, max_age=self.config_max_age_s)
-        config = parse_config(raw, self.route_overrides)
+        config = load_config(self.config_settings)
         routing = config.routing
         persona_id, persona_inline = resolve_persona(request.persona, config.call.default_persona)
         for engine in request.engines:

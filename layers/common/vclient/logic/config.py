@@ -32,6 +32,8 @@ prefix (``/<stack>``)::
     <prefix>/realtime/reasoning_effort  minimal | low | medium | high | xhigh | default (not sent)
     <prefix>/realtime/audio_format      none (the connector's own) | pcm | pcmu | pcma
     <prefix>/realtime/trace             true: the Realtime client uploads a trace of every message
+    <prefix>/verdict/judge_model        the evaluation's LLM judge (default: openai/text_model)
+    <prefix>/pricing                    JSON price table of the cost (vclient.verdict.cost)
 
 ``Config.routing`` is what ``POST /call`` needs (the rules and the dialing policy);
 ``Config.call`` is what one call runs with: the session snapshots it into the call's dialog item,
@@ -82,7 +84,15 @@ CALL_PARAMETERS = {
     "realtime/audio_format": "audio_format",
     "realtime/trace": "realtime_trace",
 }
-_NAME_OF_FIELD = {field: name for name, field in (ROUTING_PARAMETERS | CALL_PARAMETERS).items()}
+#: SSM name (relative to the prefix) → field of ``VerdictConfig``.
+VERDICT_PARAMETERS = {
+    "verdict/judge_model": "judge_model",
+    "pricing": "pricing",
+}
+_NAME_OF_FIELD = {
+    field: name
+    for name, field in (ROUTING_PARAMETERS | CALL_PARAMETERS | VERDICT_PARAMETERS).items()
+}
 
 #: Environment variable → (engine, field of that engine's parameter). The first five are the seed's.
 ENV_OVERRIDES: dict[str, tuple[Engine, str]] = {
@@ -103,7 +113,8 @@ def engine_parameter(engine: str) -> str:
 
 
 def parameter_name(field: str) -> str:
-    """The SSM name (relative to the prefix) of a ``Routing`` or ``CallConfig`` field."""
+    """The SSM name (relative to the prefix) of a ``Routing``, ``CallConfig`` or ``VerdictConfig``
+    field."""
     return _NAME_OF_FIELD[field]
 
 
@@ -218,6 +229,19 @@ class CallConfig(BaseModel):
         return None if self.realtime_reasoning_effort == "default" else "minimal"
 
 
+class VerdictConfig(BaseModel):
+    """What the evaluation of a finished call reads.
+
+    ``pricing`` stays the parameter's JSON text: the verdict's cost module owns its shape and a
+    broken table falls back to the defaults there (a bad price must not stop calls or verdicts).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    judge_model: str | None = Field(default=None, min_length=1, max_length=100)
+    pricing: str | None = None  # SSM bounds its size
+
+
 class Config(BaseModel):
     """The whole prefix, typed."""
 
@@ -225,6 +249,7 @@ class Config(BaseModel):
 
     routing: Routing
     call: CallConfig
+    verdict: VerdictConfig = VerdictConfig()
 
 
 def parse_config(raw: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> Config:
@@ -250,9 +275,11 @@ def parse_config(raw: Mapping[str, str], overrides: Mapping[str, str] | None = N
         elif raw.get(name):
             routing[field] = raw[name].strip()
     call = {field: raw[name].strip() for name, field in CALL_PARAMETERS.items() if raw.get(name)}
+    verdict = {f: raw[n].strip() for n, f in VERDICT_PARAMETERS.items() if raw.get(n, "").strip()}
     return Config(
         routing=_validated(Routing, routing, ROUTING_PARAMETERS),
         call=_validated(CallConfig, call, CALL_PARAMETERS),
+        verdict=_validated(VerdictConfig, verdict, VERDICT_PARAMETERS),
     )
 
 

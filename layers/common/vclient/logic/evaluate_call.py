@@ -34,8 +34,9 @@ from vclient.dal.calls_table import (
     EventsRepository,
 )
 from vclient.dal.items import CallRecord
+from vclient.errors import ConfigurationError
 from vclient.logic.call_report import call_view, stored_persona
-from vclient.logic.config import parameter_name
+from vclient.logic.config import CallConfig, Config, Routing, load_config
 from vclient.observability import logger, metrics
 from vclient.settings import EvaluateSettings
 from vclient.verdict.cost import DEFAULT_PRICING, Pricing, PricingError, call_cost, load_pricing
@@ -55,13 +56,8 @@ from vclient.verdict.llm_judge import Judge
 from vclient.verdict.result import ClientVerdict, Cost, Evaluation
 from vclient.vocabulary import FINAL_STATUSES
 
-#: SSM parameters (below the stack's prefix) the evaluation reads.
-PRICING_PARAMETER = "pricing"
-JUDGE_MODEL_PARAMETER = "verdict/judge_model"
-TEXT_MODEL_PARAMETER = parameter_name("text_model")  # the owner spells it (logic/config.py)
 #: A usage event's source: the OpenAI Realtime API (an API, not an engine name).
 USAGE_FROM_REALTIME_API = "realtime"
-DEFAULT_JUDGE_MODEL = "gpt-5.4-mini"
 #: Reasons of a failed judge that a second attempt may cure.
 _RETRYABLE = ("judge_error", "malformed", "unknown item", "items omitted", "item ", "signal ")
 
@@ -224,11 +220,9 @@ class EvaluateCall:
             return None
         view = call_view(items)
         assert view is not None
-        raw = parameters.parameters_under(
-            self.settings.param_prefix, max_age=self.settings.config_max_age_s
-        )
-        pricing = self._pricing(raw.get(PRICING_PARAMETER))
-        evaluation = self.judge(record, view, items, raw, pricing)
+        config = self._config()
+        pricing = self._pricing(config.verdict.pricing)
+        evaluation = self.judge(record, view, items, config, pricing)
         stored = self.evaluations.put_once(
             call_id,
             evaluation.model_dump_json(),
@@ -264,7 +258,7 @@ class EvaluateCall:
         record: CallRecord,
         view: Mapping[str, Any],
         items: list[dict[str, Any]],
-        raw: Mapping[str, str],
+        config: Config,
         pricing: Pricing,
     ) -> Evaluation:
         try:
@@ -280,10 +274,9 @@ class EvaluateCall:
         api_key = self._openai_key()
         judge = None
         if api_key:
-            model = raw.get(JUDGE_MODEL_PARAMETER) or raw.get(TEXT_MODEL_PARAMETER)
             judge = self.make_judge(
                 api_key,
-                model or DEFAULT_JUDGE_MODEL,
+                config.verdict.judge_model or config.call.text_model,
                 self.settings.openai_base_url,
                 self.settings.judge_timeout_s,
             )
@@ -295,6 +288,15 @@ class EvaluateCall:
             )
             evaluation = evaluate(facts, script, card, judge, pricing)
         return evaluation
+
+    def _config(self) -> Config:
+        try:
+            return load_config(self.settings)
+        except ConfigurationError as exc:
+            # A parameter the verdict does not need (a route, a limit) must not stop verdicts:
+            # the defaults, and the log says which parameter is broken.
+            logger.warning("The stack's configuration is invalid", extra={"problem": str(exc)})
+            return Config(routing=Routing(), call=CallConfig())
 
     def _pricing(self, text: str | None) -> Pricing:
         try:
