@@ -109,6 +109,11 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+#: Threads of the local stack that stand in for AWS event sources (dev/vclient_dev/streams.py and
+#: the batch queue's consumer in local_stack.py).
+BACKGROUND_THREADS = ("batch-consumer-", "stream-poller", "ended-calls-poller")
+
+
 def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
     """Backend overhead per turn on the local stack with the LLM stubbed at a fixed delay.
 
@@ -126,8 +131,9 @@ def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
     original = botocore.client.BaseClient._make_api_call
 
     def counting(self: Any, operation: str, params: Any) -> Any:
-        # The local batch consumer polls its queue on its own threads: not a turn's call.
-        if threading.current_thread().name.startswith("batch-consumer-"):
+        # The local stand-ins for SQS event sources and DynamoDB streams poll on their own
+        # threads (AWS delivers those without a call from the function): not a turn's call.
+        if threading.current_thread().name.startswith(BACKGROUND_THREADS):
             return original(self, operation, params)
         calls[f"{self.meta.service_model.service_name}.{operation}"] += 1
         started = time.perf_counter()
