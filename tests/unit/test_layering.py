@@ -8,45 +8,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "layers" / "common" / "vclient"
+#: Third-party clients that do I/O: only the dal (and the handlers' wiring) may import them.
+IO = ("boto3", "botocore", "openai", "requests")
+#: What a pure layer never imports: data access, use cases, the HTTP edge, and I/O clients.
+PURE = ("vclient.dal", "vclient.logic", "vclient.web", *IO)
 #: Layer → what it must never import (a module path prefix or a third-party top-level name).
-FORBIDDEN = {
-    "dialog": (
-        "vclient.dal",
-        "vclient.logic",
-        "vclient.web",
-        "boto3",
-        "botocore",
-        "openai",
-        "requests",
-    ),
-    "verdict": (
-        "vclient.dal",
-        "vclient.logic",
-        "vclient.web",
-        "boto3",
-        "botocore",
-        "openai",
-        "requests",
-    ),
-    "compare": (
-        "vclient.dal",
-        "vclient.logic",
-        "vclient.web",
-        "boto3",
-        "botocore",
-        "openai",
-        "requests",
-    ),
-    "engines": (
-        "vclient.dal",
-        "vclient.logic",
-        "vclient.web",
-        "boto3",
-        "botocore",
-        "openai",
-        "requests",
-    ),
-    "api": ("vclient.dal", "vclient.logic", "boto3", "botocore", "openai", "requests"),
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    **{layer: PURE for layer in ("api", "dialog", "verdict", "compare", "engines")},
+    # Use cases reach AWS, Voximplant and OpenAI only through the dal.
+    "logic": IO,
     "dal": ("vclient.logic",),
 }
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+# The one percentile every figure uses (pure stdlib; the purity test allows exactly this module).
+from vclient.compare.stats import percentile
 from vclient.verdict.facts import CallFacts
 from vclient.verdict.result import (
     AppliedCap,
@@ -94,15 +96,6 @@ def weighted(items: Iterable[Item], status: Mapping[str, str]) -> tuple[int | No
     if total == 0:
         return None, 0
     return round_half_up(100 * got / total), total
-
-
-def percentile(values: list[int], q: float) -> int | None:
-    """Nearest-rank percentile; ``None`` for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def bot_lag(facts: CallFacts, scorecard: Scorecard) -> BotLag:
