@@ -28,12 +28,15 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
-def sign_in(page: Any, console: Any, user: str) -> None:
+def sign_in(page: Any, console: Any, user: str, then_open: str | None = None) -> None:
+    """Sign ``user`` in; ``then_open`` names a navigation link («Пакеты», ...) to follow."""
     page.goto(console.url)
     page.get_by_label("Имя пользователя").fill(user)
     page.get_by_label("Пароль").fill(console.passwords[user])
     page.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("banner")).to_contain_text(user)
+    if then_open:
+        page.get_by_role("link", name=then_open).click()
 
 
 def engine_radio(page: Any, engine: str) -> Any:

@@ -246,8 +246,7 @@ def test_finish_ends_a_running_call_through_the_scenario(page: Any, console: Any
 
 def test_the_default_engine_switch_changes_the_next_calls_engine(page: Any, console: Any) -> None:
     # Given an admin on «Настройки», the routing as it is (dialog by default)
-    sign_in(page, console, "admin")
-    page.get_by_role("link", name="Настройки").click()
+    sign_in(page, console, "admin", then_open="Настройки")
     expect(page.get_by_role("heading", name="Маршрутизация сейчас")).to_be_visible()
     expect(page.get_by_role("row", name="Наш LLM")).to_contain_text("voice_dialog")
     try:
@@ -314,8 +313,7 @@ def test_the_call_list_filters_by_label_and_opens_a_call_with_its_transcript_and
     page: Any, console: Any
 ) -> None:
     # Given a call placed from «Звонок» with labels, and it has finished
-    sign_in(page, console, "trainer")
-    page.get_by_role("link", name="Звонок").click()
+    sign_in(page, console, "trainer", then_open="Звонок")
     page.get_by_label("Стажёр (метка trainee)").fill("petrova")
     page.get_by_label("Команда (метка team)").fill("north")
     call_id = place_call(page, engine="dialog")
@@ -370,8 +368,7 @@ def test_a_batch_from_its_page_paused_resumed_and_compared_engine_by_engine(
     page: Any, console: Any
 ) -> None:
     # Given a trainer on «Пакеты»
-    sign_in(page, console, "trainer")
-    page.get_by_role("link", name="Пакеты").click()
+    sign_in(page, console, "trainer", then_open="Пакеты")
     # When they start a batch: every engine, two operators, two calls at a time
     page.get_by_label("Номера операторов").fill("+79160000101, +79160000102")
     expect(page.locator("#batch-total")).to_contain_text("Звонков в пакете: 6")
@@ -412,8 +409,7 @@ def test_a_batch_from_its_page_paused_resumed_and_compared_engine_by_engine(
 
 
 def test_a_batch_can_be_cancelled_and_a_viewer_cannot_start_one(page: Any, console: Any) -> None:
-    sign_in(page, console, "trainer")
-    page.get_by_role("link", name="Пакеты").click()
+    sign_in(page, console, "trainer", then_open="Пакеты")
     page.get_by_label("Номера операторов").fill("+79160000103")
     page.get_by_label("Повторы").fill("3")
     page.get_by_label("Пауза между стартами, с").fill("600")
@@ -461,8 +457,7 @@ def test_a_batch_with_a_number_off_the_allowlist_is_refused_next_to_the_numbers(
     page: Any, console: Any
 ) -> None:
     # Given a trainer on «Пакеты»
-    sign_in(page, console, "trainer")
-    page.get_by_role("link", name="Пакеты").click()
+    sign_in(page, console, "trainer", then_open="Пакеты")
     before = len(console.starts())
     # When one of the numbers is not E.164 and another not in the allowlist
     targets = page.get_by_label("Номера операторов")
@@ -512,8 +507,7 @@ def test_the_call_list_pages_forward_and_back(page: Any, console: Any) -> None:
         f"{console.api}/calls?limit=11", headers={"x-api-key": console.api_key}, timeout=10
     ).json()["calls"]
     assert len(calls) == 11, "the earlier tests should have placed more than ten calls"
-    sign_in(page, console, "viewer")
-    page.get_by_role("link", name="Звонки").click()
+    sign_in(page, console, "viewer", then_open="Звонки")
     # When ten a page are asked for
     page.get_by_label("На странице").select_option("10")
     page.get_by_role("button", name="Показать").click()
