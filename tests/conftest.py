@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import importlib.util
 import json
 import os
@@ -125,18 +126,25 @@ class _Aws:
         return from_item(item) if item else None
 
 
-def import_function(name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """A fresh import of ``functions/<name>/app.py`` under ``env`` (a cold start)."""
+def import_function(
+    name: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, module: str = "app"
+) -> ModuleType:
+    """A fresh import of ``functions/<name>/<module>.py`` under ``env`` (a cold start)."""
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    unique = f"_test_fn_{name}"
+    unique = f"_test_fn_{name}_{module}"
     sys.modules.pop(unique, None)
-    spec = importlib.util.spec_from_file_location(unique, ROOT / "functions" / name / "app.py")
+    spec = importlib.util.spec_from_file_location(
+        unique, ROOT / "functions" / name / f"{module}.py"
+    )
     assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[unique] = module
-    spec.loader.exec_module(module)
-    return module
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[unique] = loaded
+    spec.loader.exec_module(loaded)
+    # A handler freezes what exists after its cold start (gc.freeze); a test process runs hundreds
+    # of cold starts, so earlier tests' garbage is handed back to the collector.
+    gc.unfreeze()
+    return loaded
 
 
 @pytest.fixture

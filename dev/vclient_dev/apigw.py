@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import os
@@ -118,6 +119,9 @@ class FunctionPool:
             module: ModuleType = importlib.util.module_from_spec(spec)
             sys.modules[unique] = module
             spec.loader.exec_module(module)
+        # The handler froze everything alive after its cold start (gc.freeze): right for a
+        # container, but this process hosts many cold starts and the calls' garbage with them.
+        gc.unfreeze()
         self.cold_starts += 1
         return getattr(module, attr)
 

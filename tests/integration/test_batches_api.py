@@ -3,15 +3,12 @@ ticks (a duplicate tick, a worker that died after dialing, Voximplant's "too man
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, LambdaContext, import_function, load_event
+from tests.conftest import LambdaContext, import_function, load_event
 from vclient.dal.calls_table import to_item
 from vclient_dev.fake_vox import Fault
 
@@ -32,16 +29,7 @@ def batches(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyP
 
 @pytest.fixture
 def worker(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
-    for key, value in function_env["BatchWorkerFunction"].items():
-        monkeypatch.setenv(key, value)
-    unique = "_test_fn_batch_worker"
-    sys.modules.pop(unique, None)
-    spec = importlib.util.spec_from_file_location(unique, ROOT / "functions/batches/worker.py")
-    assert spec and spec.loader
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    sys.modules[unique] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_function("batches", function_env["BatchWorkerFunction"], monkeypatch, "worker")
 
 
 def request(

@@ -7,9 +7,7 @@ default engine and ends a call through its session's access URL.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,24 +16,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, LambdaContext, load_event
+from tests.conftest import ROOT, LambdaContext, import_function, load_event
 
 CALL_ID = "0123456789abcdef0123456789abcdef"
 
 
 def import_console(module: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    unique = f"_test_console_{module}"
-    sys.modules.pop(unique, None)
-    spec = importlib.util.spec_from_file_location(
-        unique, ROOT / "functions" / "console" / f"{module}.py"
-    )
-    assert spec and spec.loader
-    loaded = importlib.util.module_from_spec(spec)
-    sys.modules[unique] = loaded
-    spec.loader.exec_module(loaded)
-    return loaded
+    return import_function("console", env, monkeypatch, module)
 
 
 @pytest.fixture

@@ -240,13 +240,13 @@ def test_non_mapping_yaml_is_rejected() -> None:
 
 
 def test_a_persona_without_a_scorecard_is_judged_by_the_default() -> None:
-    from vclient.verdict.scorecard import DEFAULT_SCORECARD
+    from vclient.verdict.scorecard import default_scorecard
 
     data = load_bundled("car_buyer").model_dump(exclude_none=True)
     data.pop("scorecard")
     persona = Persona.model_validate(data)
     assert persona.scorecard is None
-    assert persona.operator_scorecard is DEFAULT_SCORECARD
+    assert persona.operator_scorecard is default_scorecard()
 
 
 def test_bundled_personas_carry_their_own_scorecard() -> None:

@@ -12,7 +12,7 @@ from tests.unit.verdict.dialogs import (
     script_from_yaml,
 )
 from vclient.verdict.heuristic import analyze_topics, judge_items, signals
-from vclient.verdict.scorecard import DEFAULT_SCORECARD, Scorecard
+from vclient.verdict.scorecard import Scorecard, default_scorecard
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_must_raise_unprompted_is_partial_when_answered_only_after_the_question(
 
 
 def _judge_default(facts, script):
-    items = DEFAULT_SCORECARD.resolve([(t.id, t.ask) for t in script.topics])
+    items = default_scorecard().resolve([(t.id, t.ask) for t in script.topics])
     return judge_items(facts, script, items)[0]
 
 

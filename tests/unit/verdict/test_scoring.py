@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from vclient.verdict.facts import CallFacts, Silence, TurnFacts
 from vclient.verdict.result import ItemJudgement, SignalFinding
-from vclient.verdict.scorecard import DEFAULT_SCORECARD, Item, Scorecard
+from vclient.verdict.scorecard import Item, Scorecard, default_scorecard
 from vclient.verdict.scoring import NotScorable, fact_signals, round_half_up, score
 
 FACTS = CallFacts(engine="dialog")
@@ -195,7 +195,7 @@ def test_silence_while_waiting_on_the_bot_is_never_passivity():
 
 
 def test_topics_become_items_unless_named_and_the_default_scorecard_is_sensible():
-    items = DEFAULT_SCORECARD.resolve([("price", "Сколько стоит?"), ("credit", "Кредит?")])
+    items = default_scorecard().resolve([("price", "Сколько стоит?"), ("credit", "Кредит?")])
     ids = [i.id for i in items]
     assert ids[-2:] == ["price", "credit"]
     assert {"introduced_self", "named_company", "next_step", "date_time"} <= set(ids)

@@ -58,7 +58,7 @@ def check_labels(value: dict[str, str] | None, *, room: int = MAX_LABELS) -> dic
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
 
 
 class Target(_In):
@@ -105,7 +105,9 @@ class Window(_In):
     """When calls may start, in the targets' local time: on ``days``, from ``from`` to ``to``
     (``to`` before ``from`` runs over midnight). A call in progress at ``to`` is not cut."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True
+    )
 
     timezone: str = Field(max_length=64)
     days: list[Day] = Field(default_factory=lambda: list(DAYS), min_length=1, max_length=7)
@@ -201,6 +203,7 @@ class StartBatchRequest(_In):
 
 
 class StartBatchResponse(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     batch_id: str
     state: BatchState
     calls: int
@@ -208,6 +211,8 @@ class StartBatchResponse(BaseModel):
 
 class BatchAction(BaseModel):
     """The answer to ``POST /batches/{id}/pause|resume|cancel``."""
+
+    model_config = ConfigDict(defer_build=True)
 
     batch_id: str
     state: BatchState

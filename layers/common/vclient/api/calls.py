@@ -25,7 +25,7 @@ def _e164(value: str) -> str:
 class StartCallRequest(BaseModel):
     """Body of ``POST /call``."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
 
     to: str = Field(description="Destination in E.164", max_length=16)
     scenario: Engine | None = Field(default=None, description="Engine; default from SSM")
@@ -81,11 +81,14 @@ def check_labels(value: dict[str, Any]) -> dict[str, str]:
 
 
 class VoximplantRef(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     call_session_history_id: int | None
 
 
 class StartCallResponse(BaseModel):
     """Body of the 202 answer to ``POST /call``."""
+
+    model_config = ConfigDict(defer_build=True)
 
     call_id: str
     engine: Engine
@@ -106,7 +109,7 @@ class CallsQuery(BaseModel):
     a zone is UTC. ``cursor`` is a previous page's ``next_cursor``, as it was.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
 
     engine: Engine | None = None
     persona: str | None = Field(default=None, min_length=1, max_length=64)
@@ -152,6 +155,8 @@ class CallsQuery(BaseModel):
 class EvaluationHeadline(BaseModel):
     """The evaluation's headline figures as a list row shows them."""
 
+    model_config = ConfigDict(defer_build=True)
+
     status: str
     method: str | None = None
     operator_score: int | None = None
@@ -165,6 +170,8 @@ class EvaluationHeadline(BaseModel):
 
 class CallRow(BaseModel):
     """One call in ``GET /calls``."""
+
+    model_config = ConfigDict(defer_build=True)
 
     call_id: str
     created_at: str
@@ -182,6 +189,8 @@ class CallRow(BaseModel):
 
 class CallsPage(BaseModel):
     """Body of ``GET /calls``: newest first; ``next_cursor`` is null on the last page."""
+
+    model_config = ConfigDict(defer_build=True)
 
     calls: list[CallRow]
     next_cursor: str | None

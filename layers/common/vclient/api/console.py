@@ -16,7 +16,7 @@ class SignInRequest(BaseModel):
     """A password sign-in; or the new password for a temporary one (with the challenge's
     ``session``); or a refresh with the refresh token."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     username: Username | None = None
     password: Secret | None = None
@@ -38,12 +38,12 @@ class SignInRequest(BaseModel):
 
 
 class PersonaCheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     yaml: str = Field(max_length=64 * 1024)
 
 
 class DefaultEngineRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     engine: Engine

@@ -292,7 +292,7 @@ Tokens = Annotated[int, Field(ge=0, le=10**12)]
 class _OpenAIUsage(BaseModel):
     """OpenAI's own usage objects, read leniently (OpenAI adds fields): only counts matter."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
 
 class CachedDetails(_OpenAIUsage):

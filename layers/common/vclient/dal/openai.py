@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from vclient.dialog.conversation import (
     DialogState,
@@ -88,6 +88,8 @@ SecretMinter = Callable[..., ClientSecret]
 
 class LLMTurn(BaseModel):
     """The structured output the model must return (strict JSON schema)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     reply: str = Field(description="What the client says next, in the persona's language.")
     answered_topics: list[str] = Field(

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from vclient.dialog.bundled import bundled_dir, bundled_ids
-from vclient.verdict.scorecard import DEFAULT_SCORECARD, Scorecard
+from vclient.verdict.scorecard import Scorecard, default_scorecard
 
 if TYPE_CHECKING:
     import yaml
@@ -236,7 +236,7 @@ class Persona(_Strict):
     reactions: list[Reaction] = Field(default_factory=list)
     ending: Ending
     voice: Voice = Field(default_factory=Voice)
-    #: How the operator is scored (docs/verdict.md); absent: ``DEFAULT_SCORECARD``.
+    #: How the operator is scored (docs/verdict.md); absent: ``default_scorecard()``.
     scorecard: Scorecard | None = None
 
     @model_validator(mode="before")
@@ -287,7 +287,7 @@ class Persona(_Strict):
     @property
     def operator_scorecard(self) -> Scorecard:
         """The scorecard the operator is judged by: the persona's own, else the default."""
-        return self.scorecard or DEFAULT_SCORECARD
+        return self.scorecard or default_scorecard()
 
     @property
     def lang(self) -> str:

@@ -249,7 +249,7 @@ class Config(BaseModel):
 
     routing: Routing
     call: CallConfig
-    verdict: VerdictConfig = VerdictConfig()
+    verdict: VerdictConfig = Field(default_factory=VerdictConfig)
 
 
 def parse_config(raw: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> Config:

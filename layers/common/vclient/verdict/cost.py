@@ -29,7 +29,7 @@ UNKNOWN: Unknown = "unknown"
 
 
 class _P(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class TokenPrices(_P):

@@ -22,7 +22,7 @@ from vclient.verdict.result import (
     Method,
     TopicCoverage,
 )
-from vclient.verdict.scorecard import DEFAULT_SCORECARD, Item, Scorecard
+from vclient.verdict.scorecard import Item, Scorecard, default_scorecard
 from vclient.verdict.scoring import (
     MAX_RECOMMENDATIONS,
     NotScorable,
@@ -71,7 +71,7 @@ def evaluate(
 ) -> Evaluation:
     """The verdict of one call. ``judge`` given: the LLM path (``method: "llm"``); otherwise the
     heuristic (``method: "heuristic"``)."""
-    card = scorecard or DEFAULT_SCORECARD
+    card = scorecard or default_scorecard()
     method: Method = "llm" if judge is not None else "heuristic"
     cost = call_cost(facts, pricing)
 

@@ -40,7 +40,7 @@ ModelId = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class TranscriptLine(_In):
@@ -234,7 +234,7 @@ class CallFacts(_In):
 
 class _Script(BaseModel):
     # A persona carries more than the verdict reads: ignore the rest, read attributes.
-    model_config = ConfigDict(extra="ignore", frozen=True, from_attributes=True)
+    model_config = ConfigDict(defer_build=True, extra="ignore", frozen=True, from_attributes=True)
 
 
 class ScriptPhase(_Script):

@@ -36,7 +36,7 @@ _WHO = {"operator": "Оператор", "client": "Клиент"}
 
 
 class JudgeRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     prompt_version: str
     system: str
@@ -46,7 +46,7 @@ class JudgeRequest(BaseModel):
 
 
 class JudgeAnswer(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     content: str
     model: str | None = None
@@ -185,7 +185,7 @@ def output_schema(item_ids: list[str]) -> dict[str, Any]:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
 
 class _Quote(_Strict):
@@ -213,7 +213,7 @@ class _Answer(_Strict):
 
 
 class JudgeResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     judgements: dict[str, ItemJudgement]
     signals: list[SignalFinding]

@@ -18,7 +18,7 @@ MAX_QUOTE_CHARS = 500
 
 
 class Quote(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     turn: int = Field(ge=0, le=10_000)
     who: Speaker | None = None

@@ -20,7 +20,7 @@ Unknown = Literal["unknown"]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class ItemJudgement(_Out):

@@ -4,7 +4,7 @@ A scorecard lists **items** (a question in words, a weight, a dimension, when th
 optionally ``critical``, ``must_raise_unprompted``, ``observe_only``), optional **penalties** (one
 per signal, so each is applied at most once) and one **level table**. Every persona topic is an item
 too (``topics:`` sets their weight and dimension) unless an item with ``check: {kind: topic}`` names
-it. A persona without a scorecard gets ``DEFAULT_SCORECARD``. See docs/verdict.md for the formula.
+it. A persona without a scorecard gets ``default_scorecard()``. See docs/verdict.md for the formula.
 
 ``check`` tells the heuristic evaluator (no LLM) how to judge an item; an item without one can only
 be judged by the LLM (the heuristic reports it as ``na`` with the reason ``not_checkable``).
@@ -12,6 +12,7 @@ be judged by the LLM (the heuristic reports it as ``na`` with the reason ``not_c
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -53,7 +54,7 @@ Signal = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Check(_Strict):
@@ -228,79 +229,85 @@ def _item(
     )
 
 
-#: For a persona without a scorecard. Topics are items too (weight 8 each, dimension answers).
-DEFAULT_SCORECARD = Scorecard(
-    items=[
-        _item(
-            "introduced_self",
-            "Представился ли оператор по имени в начале разговора?",
-            8,
-            "first_contact",
-            "introduced_self",
-            "Начинайте разговор с приветствия и своего имени.",
-            within_lines=2,
-        ),
-        _item(
-            "named_company",
-            "Назвал ли оператор компанию в начале разговора?",
-            6,
-            "first_contact",
-            "named_company",
-            "Называйте компанию в первой же фразе, чтобы клиент понимал, куда попал.",
-            within_lines=2,
-        ),
-        _item(
-            "needs_discovery",
-            "Задавал ли оператор свои вопросы, чтобы понять потребности клиента?",
-            8,
-            "sales",
-            "asks_questions",
-            "Задавайте уточняющие вопросы о потребностях клиента, прежде чем предлагать.",
-        ),
-        _item(
-            "next_step",
-            "Предложил ли оператор конкретный следующий шаг (визит, запись, звонок, отправку)?",
-            10,
-            "closing",
-            "next_step",
-            "Заканчивайте разговор конкретным следующим шагом: запись, визит, звонок.",
-        ),
-        _item(
-            "date_time",
-            "Зафиксировал ли оператор конкретные день и время следующего шага?",
-            8,
-            "closing",
-            "date_time",
-            "Договаривайтесь о конкретных дне и времени, а не «как-нибудь на неделе».",
-        ),
-        _item(
-            "professional_tone",
-            "Был ли тон оператора вежливым и профессиональным, без грубости?",
-            5,
-            "communication",
-            "tone",
-            "Сохраняйте вежливый тон, даже если клиент раздражён.",
-            critical=True,
-        ),
-    ],
-    penalties=[
-        Penalty(
-            id="misinformation",
-            signal="misinformation",
-            points=15,
-            description="Оператор сообщил клиенту неверные сведения.",
-        ),
-        Penalty(
-            id="passive",
-            signal="passive",
-            points=5,
-            description="Оператор надолго замолкал (задержки самого бота не считаются).",
-        ),
-        Penalty(
-            id="asked_for_secrets",
-            signal="asked_for_secrets",
-            points=30,
-            description="Оператор спросил код из СМС, пароль или данные карты.",
-        ),
-    ],
-)
+@functools.cache
+def default_scorecard() -> Scorecard:
+    """For a persona without a scorecard. Topics are items too (weight 8 each, dimension answers).
+
+    Built on first use, not at import: the dialog function loads this module for the persona's
+    type but never scores anyone, and building the card is ~10 ms of its cold start.
+    """
+    return Scorecard(
+        items=[
+            _item(
+                "introduced_self",
+                "Представился ли оператор по имени в начале разговора?",
+                8,
+                "first_contact",
+                "introduced_self",
+                "Начинайте разговор с приветствия и своего имени.",
+                within_lines=2,
+            ),
+            _item(
+                "named_company",
+                "Назвал ли оператор компанию в начале разговора?",
+                6,
+                "first_contact",
+                "named_company",
+                "Называйте компанию в первой же фразе, чтобы клиент понимал, куда попал.",
+                within_lines=2,
+            ),
+            _item(
+                "needs_discovery",
+                "Задавал ли оператор свои вопросы, чтобы понять потребности клиента?",
+                8,
+                "sales",
+                "asks_questions",
+                "Задавайте уточняющие вопросы о потребностях клиента, прежде чем предлагать.",
+            ),
+            _item(
+                "next_step",
+                "Предложил ли оператор конкретный следующий шаг (визит, запись, звонок, отправку)?",
+                10,
+                "closing",
+                "next_step",
+                "Заканчивайте разговор конкретным следующим шагом: запись, визит, звонок.",
+            ),
+            _item(
+                "date_time",
+                "Зафиксировал ли оператор конкретные день и время следующего шага?",
+                8,
+                "closing",
+                "date_time",
+                "Договаривайтесь о конкретных дне и времени, а не «как-нибудь на неделе».",
+            ),
+            _item(
+                "professional_tone",
+                "Был ли тон оператора вежливым и профессиональным, без грубости?",
+                5,
+                "communication",
+                "tone",
+                "Сохраняйте вежливый тон, даже если клиент раздражён.",
+                critical=True,
+            ),
+        ],
+        penalties=[
+            Penalty(
+                id="misinformation",
+                signal="misinformation",
+                points=15,
+                description="Оператор сообщил клиенту неверные сведения.",
+            ),
+            Penalty(
+                id="passive",
+                signal="passive",
+                points=5,
+                description="Оператор надолго замолкал (задержки самого бота не считаются).",
+            ),
+            Penalty(
+                id="asked_for_secrets",
+                signal="asked_for_secrets",
+                points=30,
+                description="Оператор спросил код из СМС, пароль или данные карты.",
+            ),
+        ],
+    )
