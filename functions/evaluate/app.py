@@ -13,8 +13,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from vclient.dal.calls_table import EvaluationsRepository, EventsRepository
-from vclient.logic.evaluate_call import EvaluateCall, ended_call_id
+from vclient.dal.calls_table import EvaluationsRepository, EventsRepository, ended_call_id
+from vclient.logic.evaluate_call import EvaluateCall
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import EvaluateSettings
 

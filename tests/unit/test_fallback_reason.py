@@ -50,9 +50,10 @@ DROPPED = {"turn": 3, "speech_end_at": 40, "audio_started_at": None}
 
 @pytest.mark.parametrize("engine", ["dialog", "realtime", "realtime_pure"])
 def test_turns_count_answered_operator_utterances_and_silences_apart(engine: str) -> None:
+    from vclient.dal.calls_table import partition_of
     from vclient.logic.call_report import call_view
 
-    view = call_view(_items(engine, [SPOKEN, SILENT, DROPPED, {**SPOKEN, "turn": 4}]))
+    view = call_view(partition_of(_items(engine, [SPOKEN, SILENT, DROPPED, {**SPOKEN, "turn": 4}])))
     assert view is not None
     assert view["summary"]["turns"] == 2
     assert view["summary"]["silences"] == (None if engine == "realtime_pure" else 1)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from vclient.api.calls import CallsQuery
+from vclient.dal.calls_table import ended_call_id
 from vclient.errors import ValidationFailed
-from vclient.logic.evaluate_call import ended_call_id
 from vclient.logic.list_calls import decode_cursor, encode_cursor, parse_query, window
 
 

@@ -15,7 +15,15 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from vclient.dal.items import CallRecord
+from vclient.dal.items import (
+    CallPartition,
+    CallRecord,
+    DialogItem,
+    EvaluationItem,
+    EventItem,
+    PersonaItem,
+)
+from vclient.vocabulary import FINAL_STATUSES
 
 CALL_SK = "CALL"
 #: The index ``GET /calls`` reads: partition ``listed`` (only call items carry it, so the index
@@ -457,8 +465,8 @@ class EventsRepository(_Table):
             raise
         return True
 
-    def partition(self, call_id: str) -> list[dict[str, Any]]:
-        """Every item of the call (call, dialog, events), in key order."""
+    def partition(self, call_id: str) -> CallPartition:
+        """Every item of the call (call, dialog, persona, events, evaluation), as models."""
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
@@ -470,8 +478,45 @@ class EventsRepository(_Table):
             page = self.client.query(**kwargs)
             items.extend(from_item(item) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
-                return items
+                return partition_of(items)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def partition_of(items: list[dict[str, Any]]) -> CallPartition:
+    """A call's items (as ``from_item`` gives them) sorted into their models by sort key."""
+    by_sk = {str(i.get("sk", "")): i for i in items}
+    events = sorted(
+        (
+            EventItem.model_validate({k: v for k, v in i.items() if k not in ("pk", "sk")})
+            for sk, i in by_sk.items()
+            if sk.startswith(EVENT_PREFIX)
+        ),
+        key=lambda e: (e.t, e.seq),
+    )
+    call, dialog, persona, evaluation = (
+        by_sk.get(sk) for sk in (CALL_SK, DIALOG_SK, PERSONA_SK, EVAL_SK)
+    )
+    return CallPartition(
+        call=CallRecord.model_validate(call) if call else None,
+        dialog=DialogItem.model_validate(dialog) if dialog else None,
+        persona=PersonaItem.model_validate(persona) if persona else None,
+        events=tuple(events),
+        evaluation=EvaluationItem.model_validate(evaluation) if evaluation else None,
+    )
+
+
+def ended_call_id(record: Mapping[str, Any]) -> str | None:
+    """The call id of a DynamoDB stream record in which a call item's status became final, else
+    None (the event source's filter lets only those through; this check stands without it)."""
+    data = record.get("dynamodb") or {}
+    keys = data.get("Keys") or {}
+    if (keys.get("sk") or {}).get("S") != CALL_SK or record.get("eventName") != "MODIFY":
+        return None
+    new = ((data.get("NewImage") or {}).get("status") or {}).get("S")
+    old = ((data.get("OldImage") or {}).get("status") or {}).get("S")
+    if new in FINAL_STATUSES and old not in FINAL_STATUSES:
+        return str((keys.get("pk") or {}).get("S"))
+    return None
 
 
 #: The call's evaluation (the verdict after the hang-up), one item per call, written once.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from vclient.vocabulary import CallStatus, Engine
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 class CallRecord(BaseModel):
     """The call's item in the calls table (``pk = call_id``, ``sk = "CALL"``)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     call_id: str
     status: CallStatus
@@ -48,6 +49,88 @@ class CallRecord(BaseModel):
     # Set by the evaluation after the call (vclient.logic.evaluate_call): the list's headline.
     v2v_p50_ms: int | None = None
     verdict: dict[str, Any] | None = None
+
+
+class DialogItem(BaseModel):
+    """The call's dialog item (``sk = "DIALOG"``), as the call report and the verdict read it:
+    the dialog state, the session's config snapshot and the text model's usage totals."""
+
+    model_config = ConfigDict(defer_build=True, extra="ignore", frozen=True)
+
+    #: The dialog engine's state (``vclient.dialog.conversation.DialogState``, as stored).
+    state: dict[str, Any] = Field(default_factory=dict)
+    #: The session's snapshot of the call's config (``vclient.logic.config.CallConfig`` fields).
+    config: dict[str, Any] = Field(default_factory=dict)
+    last_turn: int = 0
+    #: Why the scripted responder answered instead of the text model (the first time it did).
+    fallback_reason: str | None = None
+    text_calls: int = 0
+    text_model: str | None = None
+    text_in_tokens: int = 0
+    text_cached_tokens: int = 0
+    text_out_tokens: int = 0
+
+
+class PersonaItem(BaseModel):
+    """The persona the session ran with (``sk = "PERSONA"``), as compact JSON."""
+
+    model_config = ConfigDict(defer_build=True, extra="ignore", frozen=True)
+
+    persona: str
+    expires_at: int | None = None
+
+
+class EvaluationItem(BaseModel):
+    """The call's evaluation (``sk = "EVAL"``): ``vclient.verdict.result.Evaluation`` as JSON
+    text, so its floats stay exact."""
+
+    model_config = ConfigDict(defer_build=True, extra="ignore", frozen=True)
+
+    status: str
+    evaluation: str
+    created_at: str | None = None
+    expires_at: int | None = None
+
+
+class EventItem(BaseModel):
+    """One scenario event as stored (``sk = "EV#<seq>"``): the fields of its
+    ``vclient.api.scenario`` event, flat. The kinds differ in their fields, so beyond the three
+    every event has, a field is read with ``get`` (absent: the default) or ``[]`` (absent: a
+    ``KeyError``, as the stored item would give)."""
+
+    model_config = ConfigDict(defer_build=True, extra="allow", frozen=True)
+
+    seq: int
+    t: int
+    type: str
+
+    def get(self, field: str, default: Any = None) -> Any:
+        if field in type(self).model_fields:
+            return getattr(self, field)
+        return (self.model_extra or {}).get(field, default)
+
+    def __getitem__(self, field: str) -> Any:
+        if field in type(self).model_fields:
+            return getattr(self, field)
+        extra = self.model_extra or {}
+        if field not in extra:
+            raise KeyError(field)
+        return extra[field]
+
+
+@dataclass(frozen=True)
+class CallPartition:
+    """Every item of one call, each as its model (the key layout stays in the dal)."""
+
+    call: CallRecord | None
+    dialog: DialogItem | None = None
+    persona: PersonaItem | None = None
+    #: In the order they happened (``t``, then ``seq``).
+    events: tuple[EventItem, ...] = ()
+    evaluation: EvaluationItem | None = None
+
+    def events_of(self, kind: str) -> list[EventItem]:
+        return [e for e in self.events if e.type == kind]
 
 
 def start_response(record: CallRecord) -> StartCallResponse:

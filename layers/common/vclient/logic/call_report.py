@@ -13,15 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vclient.compare.stats import percentile
-from vclient.dal.calls_table import (
-    CALL_SK,
-    DIALOG_SK,
-    EVAL_SK,
-    EVENT_PREFIX,
-    PERSONA_SK,
-    EventsRepository,
-)
-from vclient.dal.items import CallRecord
+from vclient.dal.calls_table import EventsRepository
+from vclient.dal.items import CallPartition, CallRecord, EvaluationItem, PersonaItem
 from vclient.engines.registry import engine_spec
 from vclient.errors import NotFound
 
@@ -29,14 +22,14 @@ if TYPE_CHECKING:
     from vclient.dialog.persona import Persona
 
 
-def stored_persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona | None:
+def stored_persona(record: CallRecord, stored: PersonaItem | None) -> Persona | None:
     """The call's persona: the session's snapshot, else the inline one, else the bundled one."""
     # Imported here: POST /events, the hot path of this function, never needs the persona models.
     from vclient.dialog.persona import Persona, load_bundled
 
     try:
-        if stored and stored.get("persona"):
-            return Persona.model_validate_json(str(stored["persona"]))
+        if stored and stored.persona:
+            return Persona.model_validate_json(stored.persona)
         if record.persona_inline:
             return Persona.model_validate_json(record.persona_inline)
         if record.persona:
@@ -46,11 +39,11 @@ def stored_persona(record: CallRecord, stored: dict[str, Any] | None) -> Persona
     return None
 
 
-def evaluation_view(stored: dict[str, Any] | None) -> dict[str, Any]:
+def evaluation_view(stored: EvaluationItem | None) -> dict[str, Any]:
     """The call's evaluation as stored (``vclient.verdict.result.Evaluation``), or pending."""
     if stored is None:
         return {"status": "pending"}
-    return dict(json.loads(str(stored["evaluation"])))
+    return dict(json.loads(stored.evaluation))
 
 
 def _diff(later: int | None, earlier: int | None) -> int | None:
@@ -59,19 +52,15 @@ def _diff(later: int | None, earlier: int | None) -> int | None:
     return later - earlier
 
 
-def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    call_item = next((i for i in items if i.get("sk") == CALL_SK), None)
-    if call_item is None:
+def call_view(partition: CallPartition) -> dict[str, Any] | None:
+    record = partition.call
+    if record is None:
         return None
-    record = CallRecord.model_validate(call_item)
     spec = engine_spec(record.engine)
-    dialog = next((i for i in items if i.get("sk") == DIALOG_SK), None)
-    events = sorted(
-        (i for i in items if str(i.get("sk", "")).startswith(EVENT_PREFIX)),
-        key=lambda e: (e["t"], e["seq"]),
-    )
-    persona = stored_persona(record, next((i for i in items if i.get("sk") == PERSONA_SK), None))
-    evaluation = evaluation_view(next((i for i in items if i.get("sk") == EVAL_SK), None))
+    dialog = partition.dialog
+    events = partition.events
+    persona = stored_persona(record, partition.persona)
+    evaluation = evaluation_view(partition.evaluation)
 
     transcript = [
         {
@@ -117,7 +106,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
     if evaluation.get("topics"):
         topics.update(evaluation["topics"])
 
-    state = (dialog or {}).get("state", {}) if spec.backend_turns else {}
+    state = dialog.state if dialog and spec.backend_turns else {}
     ending = record.ending or state.get("ending") or record.end_reason
     return {
         "call_id": record.call_id,
@@ -125,9 +114,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         "engine": record.engine,
         # The hybrid mode that ran (the session's snapshot of SSM realtime/hybrid_mode).
         "hybrid_mode": (
-            (dialog or {}).get("config", {}).get("hybrid_mode", "tool")
-            if spec.hybrid and dialog
-            else None
+            dialog.config.get("hybrid_mode", "tool") if spec.hybrid and dialog else None
         ),
         "persona": {
             "id": record.persona,
@@ -148,7 +135,7 @@ def call_view(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         "recording_url": record.recording_url,
         "failure": record.failure,
         # Why the scripted responder answered instead of the text model (first time it did).
-        "fallback_reason": (dialog or {}).get("fallback_reason"),
+        "fallback_reason": dialog.fallback_reason if dialog else None,
         "voximplant": {"call_session_history_id": record.vox_call_session_history_id},
         "transcript": transcript,
         "turns": turns,

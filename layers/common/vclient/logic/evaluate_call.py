@@ -24,16 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from vclient.dal import parameters
-from vclient.dal.calls_table import (
-    CALL_SK,
-    DIALOG_SK,
-    EVAL_SK,
-    EVENT_PREFIX,
-    PERSONA_SK,
-    EvaluationsRepository,
-    EventsRepository,
-)
-from vclient.dal.items import CallRecord
+from vclient.dal.calls_table import EvaluationsRepository, EventsRepository
+from vclient.dal.items import CallPartition, CallRecord
 from vclient.errors import ConfigurationError
 from vclient.logic.call_report import call_view, stored_persona
 from vclient.logic.config import CallConfig, Config, Routing, load_config
@@ -62,20 +54,13 @@ USAGE_FROM_REALTIME_API = "realtime"
 _RETRYABLE = ("judge_error", "malformed", "unknown item", "items omitted", "item ", "signal ")
 
 
-def _events(items: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return sorted(
-        (i for i in items if str(i.get("sk", "")).startswith(EVENT_PREFIX) and i["type"] == kind),
-        key=lambda e: (e["t"], e["seq"]),
-    )
-
-
-def usage_of(items: list[dict[str, Any]], config: Mapping[str, Any]) -> Usage:
+def usage_of(partition: CallPartition, config: Mapping[str, Any]) -> Usage:
     """What the platforms reported for the call: the scenarios' ``usage`` events and the dialog
     function's text-model totals on the dialog item. Nothing reported stays empty (unknown)."""
     realtime_model = str(config.get("realtime_model") or "unknown")
     realtime = []
     seconds: dict[str, float] = defaultdict(float)
-    for event in _events(items, "usage"):
+    for event in partition.events_of("usage"):
         usage = event.get("usage") or {}
         if event.get("source") == USAGE_FROM_REALTIME_API:
             realtime.append(
@@ -84,15 +69,15 @@ def usage_of(items: list[dict[str, Any]], config: Mapping[str, Any]) -> Usage:
         elif event.get("source") == "transcription" and usage.get("type") == "duration":
             model = event.get("model") or config.get("transcription_model") or "unknown"
             seconds[str(model)] += float(usage.get("seconds") or 0)
-    dialog = next((i for i in items if i.get("sk") == DIALOG_SK), None) or {}
+    dialog = partition.dialog
     text = []
-    if dialog.get("text_calls"):
+    if dialog and dialog.text_calls:
         text.append(
             TextUsage(
-                model=str(dialog.get("text_model") or "unknown"),
-                input_tokens=int(dialog.get("text_in_tokens") or 0),
-                cached_tokens=int(dialog.get("text_cached_tokens") or 0),
-                output_tokens=int(dialog.get("text_out_tokens") or 0),
+                model=dialog.text_model or "unknown",
+                input_tokens=dialog.text_in_tokens,
+                cached_tokens=dialog.text_cached_tokens,
+                output_tokens=dialog.text_out_tokens,
             )
         )
     transcription = [
@@ -102,13 +87,12 @@ def usage_of(items: list[dict[str, Any]], config: Mapping[str, Any]) -> Usage:
     return Usage(realtime=realtime, text=text, transcription=transcription)
 
 
-def call_facts(view: Mapping[str, Any], items: list[dict[str, Any]]) -> CallFacts:
+def call_facts(view: Mapping[str, Any], partition: CallPartition) -> CallFacts:
     """The verdict's input from the call view and the stored events."""
-    dialog = next((i for i in items if i.get("sk") == DIALOG_SK), None) or {}
-    config = dialog.get("config") or {}
-    base = CallFacts.from_call_view(view, usage_of(items, config))
+    config = partition.dialog.config if partition.dialog else {}
+    base = CallFacts.from_call_view(view, usage_of(partition, config))
     turns: dict[int, dict[str, Any]] = {t.turn: t.model_dump() for t in base.turns}
-    for event in _events(items, "spoken"):
+    for event in partition.events_of("spoken"):
         turn = turns.setdefault(int(event["turn"]), {"turn": int(event["turn"])})
         if turn.get("backend_line") is None:
             turn["backend_line"] = str(event.get("line") or "")
@@ -116,10 +100,10 @@ def call_facts(view: Mapping[str, Any], items: list[dict[str, Any]]) -> CallFact
     silence_ms = int(config.get("silence_timeout_s") or 8) * 1000
     silences = [
         Silence(turn=int(e["turn"]), waiting_for="operator", duration_ms=silence_ms)
-        for e in _events(items, "turn")
+        for e in partition.events_of("turn")
         if not e.get("speech_end_at")
     ]
-    barge_ins = [BargeIn(turn=e.get("turn")) for e in _events(items, "barge_in")]
+    barge_ins = [BargeIn(turn=e.get("turn")) for e in partition.events_of("barge_in")]
     return base.model_copy(
         update={
             "turns": [TurnFacts.model_validate(turns[n]) for n in sorted(turns)],
@@ -183,20 +167,6 @@ def openai_judge(api_key: str, model: str, base_url: str | None, timeout_s: floa
     )
 
 
-def ended_call_id(record: Mapping[str, Any]) -> str | None:
-    """The call id of a stream record in which a call item's status became final, else None
-    (the event source's filter lets only those through; this check stands without it)."""
-    data = record.get("dynamodb") or {}
-    keys = data.get("Keys") or {}
-    if (keys.get("sk") or {}).get("S") != CALL_SK or record.get("eventName") != "MODIFY":
-        return None
-    new = ((data.get("NewImage") or {}).get("status") or {}).get("S")
-    old = ((data.get("OldImage") or {}).get("status") or {}).get("S")
-    if new in FINAL_STATUSES and old not in FINAL_STATUSES:
-        return str((keys.get("pk") or {}).get("S"))
-    return None
-
-
 @dataclass
 class EvaluateCall:
     settings: EvaluateSettings
@@ -208,21 +178,18 @@ class EvaluateCall:
     def __call__(self, call_id: str) -> Evaluation | None:
         """Evaluates and stores; None when there is nothing to do (no such call, not ended,
         already evaluated)."""
-        items = self.events.partition(call_id)
-        if any(i.get("sk") == EVAL_SK for i in items):
+        partition = self.events.partition(call_id)
+        if partition.evaluation is not None:
             logger.info("Already evaluated", extra={"call_id": call_id})
             return None
-        call_item = next((i for i in items if i.get("sk") == CALL_SK), None)
-        if call_item is None:
+        record = partition.call
+        if record is None or record.status not in FINAL_STATUSES:
             return None
-        record = CallRecord.model_validate(call_item)
-        if record.status not in FINAL_STATUSES:
-            return None
-        view = call_view(items)
+        view = call_view(partition)
         assert view is not None
         config = self._config()
         pricing = self._pricing(config.verdict.pricing)
-        evaluation = self.judge(record, view, items, config, pricing)
+        evaluation = self.judge(record, view, partition, config, pricing)
         stored = self.evaluations.put_once(
             call_id,
             evaluation.model_dump_json(),
@@ -257,17 +224,15 @@ class EvaluateCall:
         self,
         record: CallRecord,
         view: Mapping[str, Any],
-        items: list[dict[str, Any]],
+        partition: CallPartition,
         config: Config,
         pricing: Pricing,
     ) -> Evaluation:
         try:
-            facts = call_facts(view, items)
+            facts = call_facts(view, partition)
         except (ValidationError, ValueError, KeyError) as exc:
             return unjudged(f"facts: {str(exc).splitlines()[0][:200]}", None, pricing)
-        persona = stored_persona(
-            record, next((i for i in items if i.get("sk") == PERSONA_SK), None)
-        )
+        persona = stored_persona(record, partition.persona)
         if persona is None:
             return unjudged("no_persona: the call's persona cannot be read", facts, pricing)
         script = ClientScript.from_persona(persona)
