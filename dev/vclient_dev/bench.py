@@ -62,9 +62,22 @@ FUNCTION_ENV = {
 }
 
 
+def template_literals() -> dict[str, str]:
+    """The plain-text variables of the template's Globals (``PYDANTIC_DISABLE_PLUGINS``, the
+    Powertools settings): a cold start here runs under the same switches as a deployed one."""
+    from vclient_dev.template import load_template
+
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    return {k: v for k, v in variables.items() if isinstance(v, str)}
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "PYDANTIC_"))}
+    return {**env, **template_literals(), **FUNCTION_ENV}
+
+
 def _sample(code: str) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_")}
-    env.update(FUNCTION_ENV)
+    env = _env()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     if out.returncode != 0:
         # A handler that cannot even import is the finding: say which and why, no traceback.
@@ -124,8 +137,7 @@ def import_profile(function: str, layer: Path, top: int = 12) -> list[tuple[floa
     """The modules whose own import time (``-X importtime`` "self") is largest in one cold import
     of ``function`` that a bare ``import boto3`` does not pay: where the handler's extra time
     goes."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_")}
-    env.update(FUNCTION_ENV)
+    env = _env()
 
     def selfs(code: str) -> dict[str, float]:
         out = subprocess.run(
