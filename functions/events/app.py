@@ -51,7 +51,8 @@ def post_events(call_id: str) -> Response:
 @app.get("/call/<call_id>")
 def get_call(call_id: str) -> Response:
     require(principal_of(app.current_event.raw_event.get("requestContext")), "read")
-    return json_response(200, call_report(call_id_param(call_id)))
+    report = call_report(call_id_param(call_id))
+    return json_response(200, report.model_dump(mode="json", exclude_unset=True))
 
 
 @app.get("/calls")

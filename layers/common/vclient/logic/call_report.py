@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vclient.api.calls import CallDetail
 from vclient.compare.stats import percentile
 from vclient.dal.calls_table import EventsRepository
 from vclient.dal.items import CallPartition, CallRecord, EvaluationItem, PersonaItem
@@ -181,8 +182,8 @@ class CallReport:
 
     events: EventsRepository
 
-    def __call__(self, call_id: str) -> dict[str, Any]:
+    def __call__(self, call_id: str) -> CallDetail:
         view = call_view(self.events.partition(call_id))
         if view is None:
             raise NotFound("No such call", call_id=call_id)
-        return view
+        return CallDetail.model_validate(view)

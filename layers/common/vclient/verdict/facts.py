@@ -177,7 +177,7 @@ class CallFacts(_In):
 
     @classmethod
     def from_call_view(cls, view: Mapping[str, Any], usage: Usage | None = None) -> CallFacts:
-        """From the ``GET /call/{id}`` view as ``vclient.callview.call_view`` builds it today.
+        """From the ``GET /call/{id}`` view as ``vclient.logic.call_report.call_view`` builds it.
 
         The view has no silences, no per-turn backend line or spoken transcript and no usage:
         those stay empty (pass ``usage`` separately). A transcript line without a turn number
