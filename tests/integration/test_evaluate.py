@@ -4,6 +4,7 @@ function, which stores the verdict once; the LLM path against the local fake Ope
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -29,24 +30,58 @@ EVASIVE = [
 ]
 
 
-@pytest.fixture
-def start_call(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
-    return import_function("start_call", function_env["StartCallFunction"], monkeypatch)
+@dataclass
+class Stack:
+    """What a test here drives: the handlers (each imported, a cold start, the first time the test
+    uses it, as a fixture of its own would be), the fakes they talk to, and their environments."""
+
+    aws: Any
+    fake_vox: Any
+    function_env: dict[str, dict[str, str]]
+    monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest
+    _handlers: dict[str, Any] = field(default_factory=dict)
+
+    def _handler(self, name: str, function: str) -> Any:
+        if name not in self._handlers:
+            env = self.function_env[function]
+            self._handlers[name] = import_function(name, env, self.monkeypatch)
+        return self._handlers[name]
+
+    @property
+    def start_call(self) -> Any:
+        return self._handler("start_call", "StartCallFunction")
+
+    @property
+    def dialog(self) -> Any:
+        return self._handler("dialog", "DialogFunction")
+
+    @property
+    def events(self) -> Any:
+        return self._handler("events", "EventsFunction")
+
+    @property
+    def evaluate(self) -> Any:
+        return self._handler("evaluate", "EvaluateFunction")
+
+    @property
+    def fake_openai(self) -> Any:
+        return self.request.getfixturevalue("fake_openai")
+
+    def import_with(self, name: str, function: str, **env: str) -> Any:
+        """A fresh cold start of ``name`` with its environment changed by ``env``."""
+        return import_function(name, {**self.function_env[function], **env}, self.monkeypatch)
 
 
 @pytest.fixture
-def events_fn(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
-    return import_function("events", function_env["EventsFunction"], monkeypatch)
-
-
-@pytest.fixture
-def dialog(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
-    return import_function("dialog", function_env["DialogFunction"], monkeypatch)
-
-
-@pytest.fixture
-def evaluate_fn(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
-    return import_function("evaluate", function_env["EvaluateFunction"], monkeypatch)
+def stack(
+    aws: Any,
+    fake_vox: Any,
+    function_env: dict[str, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Stack:
+    return Stack(aws, fake_vox, function_env, monkeypatch, request)
 
 
 def ev(seq: int, kind: str, t: int, **fields: Any) -> dict[str, Any]:
@@ -82,16 +117,17 @@ def get(module: Any, path: str, query: str | None = None) -> dict[str, Any]:
 
 
 def dialog_call(
-    start_call: Any,
-    dialog: Any,
-    events_fn: Any,
-    fake_vox: Any,
+    stack: Stack,
     lines: list[str],
     extra: list[dict[str, Any]] | None = None,
+    *,
+    dialog: Any = None,
     **body: Any,
 ) -> Call:
-    """A dialog call driven through the dialog function and reported by its events, to its end."""
-    call = place(start_call, fake_vox, persona="car_buyer", **body)
+    """A dialog call driven through the dialog function (``dialog``: another cold start of it)
+    and reported by its events, to its end."""
+    dialog = dialog or stack.dialog
+    call = place(stack.start_call, stack.fake_vox, persona="car_buyer", **body)
     first = session(dialog, call)[1]["first_line"]
     batch = [
         ev(1, "session_started", 0, engine="dialog"),
@@ -124,16 +160,17 @@ def dialog_call(
     hangup = "client" if answer["end_call"] else "operator"
     reason = "end_call" if answer["end_call"] else "operator_hangup"
     batch.append(ev(seq, "ended", t + 1, reason=reason, hangup_by=hangup, duration_ms=t - 1000))
-    post_events(events_fn, call, batch)
+    post_events(stack.events, call, batch)
     return call
 
 
 def test_good_and_evasive_operators_get_clearly_different_scores_with_quotes(
-    start_call: Any, dialog: Any, events_fn: Any, evaluate_fn: Any, fake_vox: Any, aws: Any
+    stack: Stack,
 ) -> None:
-    good = dialog_call(start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"))
-    evasive = dialog_call(start_call, dialog, events_fn, fake_vox, EVASIVE)
-    run_stream(aws, evaluate_fn)
+    events_fn = stack.events
+    good = dialog_call(stack, operator_lines("car_buyer"))
+    evasive = dialog_call(stack, EVASIVE)
+    run_stream(stack.aws, stack.evaluate)
     a = get(events_fn, f"/call/{good.call_id}")["evaluation"]
     b = get(events_fn, f"/call/{evasive.call_id}")["evaluation"]
     assert a["status"] == b["status"] == "done"
@@ -160,14 +197,13 @@ def test_good_and_evasive_operators_get_clearly_different_scores_with_quotes(
         assert {"pstn", "asr", "tts"} <= set(cost["unknown"])
 
 
-def test_a_priced_stack_shows_the_cost_in_usd(
-    start_call: Any, dialog: Any, events_fn: Any, evaluate_fn: Any, fake_vox: Any, aws: Any
-) -> None:
+def test_a_priced_stack_shows_the_cost_in_usd(stack: Stack) -> None:
+    aws, events_fn = stack.aws, stack.events
     # Given the SSM pricing parameter with Voximplant's prices (test figures, not real ones)
     prices = {"pstn_per_min": 0.01, "asr_per_min": 0.02, "tts_per_1k_chars": 0.03}
     aws.put_param("pricing", json.dumps({"as_of": "2026-12-03", "voximplant": prices}))
-    call = dialog_call(start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"))
-    run_stream(aws, evaluate_fn)
+    call = dialog_call(stack, operator_lines("car_buyer"))
+    run_stream(aws, stack.evaluate)
     cost = get(events_fn, f"/call/{call.call_id}")["evaluation"]["cost"]
     assert cost["unknown"] == [] and cost["pricing_as_of"] == "2026-12-03"
     parts = {p["id"]: p for p in cost["parts"]}
@@ -183,31 +219,21 @@ def test_a_priced_stack_shows_the_cost_in_usd(
     assert row["voice_to_voice_p50_ms"] == 700
 
 
-def test_text_model_usage_per_turn_is_priced(
-    start_call: Any,
-    dialog: Any,
-    events_fn: Any,
-    evaluate_fn: Any,
-    fake_vox: Any,
-    aws: Any,
-    fake_openai: Any,
-    monkeypatch: pytest.MonkeyPatch,
-    function_env: dict[str, dict[str, str]],
-) -> None:
+def test_text_model_usage_per_turn_is_priced(stack: Stack) -> None:
+    aws, events_fn, fake_openai = stack.aws, stack.events, stack.fake_openai
     # Given a dialog engine with an OpenAI key (the local fake): every turn reports its usage
     set_openai_key(aws, "sk-test-not-a-real-key")
     aws.put_param("openai/text_model", "gpt-4o-mini")
-    env = {**function_env["DialogFunction"], "OPENAI_BASE_URL": fake_openai.url}
-    llm_dialog = import_function("dialog", env, monkeypatch)
-    call = dialog_call(start_call, llm_dialog, events_fn, fake_vox, ["Алло.", "Слушаю вас."])
+    llm_dialog = stack.import_with("dialog", "DialogFunction", OPENAI_BASE_URL=fake_openai.url)
+    call = dialog_call(stack, ["Алло.", "Слушаю вас."], dialog=llm_dialog)
     item = aws.clients["dynamodb"].get_item(
         TableName=aws.done.names["CallsTable"],
         Key={"pk": {"S": call.call_id}, "sk": {"S": "DIALOG"}},
     )["Item"]
     assert item["text_calls"]["N"] == "2" and item["text_model"]["S"] == "gpt-4o-mini"
     # When it is evaluated (the fake judges too: the key is set)
-    env = {**function_env["EvaluateFunction"], "OPENAI_BASE_URL": fake_openai.url}
-    run_stream(aws, import_function("evaluate", env, monkeypatch))
+    evaluate = stack.import_with("evaluate", "EvaluateFunction", OPENAI_BASE_URL=fake_openai.url)
+    run_stream(aws, evaluate)
     cost = get(events_fn, f"/call/{call.call_id}")["evaluation"]["cost"]
     text = next(p for p in cost["parts"] if p["id"] == "text:gpt-4o-mini")
     # 2 turns x (1 prompt + 1 completion token) at gpt-4o-mini's default prices
@@ -215,34 +241,25 @@ def test_text_model_usage_per_turn_is_priced(
     assert text["usd"] == pytest.approx((2 * 0.15 + 2 * 0.6) / 1e6)
 
 
-def _llm_evaluate(
-    aws: Any, fake_openai: Any, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
-) -> Any:
+def _llm_evaluate(stack: Stack, **env: str) -> Any:
     from vclient.dal import parameters
 
-    set_openai_key(aws, "sk-test-not-a-real-key")
+    set_openai_key(stack.aws, "sk-test-not-a-real-key")
     parameters.clear_caches()  # the dialog function read the secret without a key, in-process
-    env = {
+    return stack.import_with(
+        "evaluate",
+        "EvaluateFunction",
         **env,
-        "OPENAI_BASE_URL": fake_openai.url,
-        "JUDGE_TIMEOUT_S": "1",
-        "SECRET_MAX_AGE_S": "0",
-    }
-    return import_function("evaluate", env, monkeypatch)
+        OPENAI_BASE_URL=stack.fake_openai.url,
+        JUDGE_TIMEOUT_S="1",
+        SECRET_MAX_AGE_S="0",
+    )
 
 
-def test_the_llm_judge_valid_answer_is_scored_and_versioned(
-    start_call: Any,
-    dialog: Any,
-    events_fn: Any,
-    fake_vox: Any,
-    aws: Any,
-    fake_openai: Any,
-    monkeypatch: pytest.MonkeyPatch,
-    function_env: dict[str, dict[str, str]],
-) -> None:
-    call = dialog_call(start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"))
-    run_stream(aws, _llm_evaluate(aws, fake_openai, monkeypatch, function_env["EvaluateFunction"]))
+def test_the_llm_judge_valid_answer_is_scored_and_versioned(stack: Stack) -> None:
+    events_fn, fake_openai = stack.events, stack.fake_openai
+    call = dialog_call(stack, operator_lines("car_buyer"))
+    run_stream(stack.aws, _llm_evaluate(stack))
     evaluation = get(events_fn, f"/call/{call.call_id}")["evaluation"]
     assert evaluation["status"] == "done" and evaluation["method"] == "llm"
     assert evaluation["prompt_version"].startswith("verdict-judge/")
@@ -253,21 +270,12 @@ def test_the_llm_judge_valid_answer_is_scored_and_versioned(
     assert schema["name"] == "operator_verdict" and schema["strict"] is True
 
 
-def test_the_judge_model_comes_from_the_verdict_parameter(
-    start_call: Any,
-    dialog: Any,
-    events_fn: Any,
-    fake_vox: Any,
-    aws: Any,
-    fake_openai: Any,
-    monkeypatch: pytest.MonkeyPatch,
-    function_env: dict[str, dict[str, str]],
-) -> None:
+def test_the_judge_model_comes_from_the_verdict_parameter(stack: Stack) -> None:
+    aws, events_fn, fake_openai = stack.aws, stack.events, stack.fake_openai
     # Given the stack names its own judge model in SSM (verdict/judge_model)
     aws.put_param("verdict/judge_model", "gpt-judge-test")
-    call = dialog_call(start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"))
-    env = {**function_env["EvaluateFunction"], "CONFIG_MAX_AGE_S": "0"}
-    run_stream(aws, _llm_evaluate(aws, fake_openai, monkeypatch, env))
+    call = dialog_call(stack, operator_lines("car_buyer"))
+    run_stream(aws, _llm_evaluate(stack, CONFIG_MAX_AGE_S="0"))
     # Then the judge is asked with that model, and the evaluation says so
     evaluation = get(events_fn, f"/call/{call.call_id}")["evaluation"]
     assert evaluation["status"] == "done" and evaluation["model"] == "gpt-judge-test"
@@ -285,21 +293,13 @@ def test_the_judge_model_comes_from_the_verdict_parameter(
     ],
 )
 def test_a_judge_that_fails_is_a_failed_evaluation_never_a_score(
-    start_call: Any,
-    dialog: Any,
-    events_fn: Any,
-    fake_vox: Any,
-    aws: Any,
-    fake_openai: Any,
-    monkeypatch: pytest.MonkeyPatch,
-    function_env: dict[str, dict[str, str]],
-    config: dict[str, Any],
-    reason: str,
+    stack: Stack, config: dict[str, Any], reason: str
 ) -> None:
-    call = dialog_call(start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"))
+    events_fn, fake_openai = stack.events, stack.fake_openai
+    call = dialog_call(stack, operator_lines("car_buyer"))
     for key, value in config.items():
         setattr(fake_openai, key, value)
-    run_stream(aws, _llm_evaluate(aws, fake_openai, monkeypatch, function_env["EvaluateFunction"]))
+    run_stream(stack.aws, _llm_evaluate(stack))
     evaluation = get(events_fn, f"/call/{call.call_id}")["evaluation"]
     assert evaluation["status"] == "failed" and evaluation["method"] == "llm"
     assert evaluation["reason"].startswith(reason), evaluation["reason"]
@@ -315,10 +315,9 @@ def test_a_judge_that_fails_is_a_failed_evaluation_never_a_score(
     assert row["evaluation"]["operator_score"] is None
 
 
-def test_a_call_that_never_connected_gets_a_failed_evaluation_with_a_cost(
-    start_call: Any, events_fn: Any, evaluate_fn: Any, fake_vox: Any, aws: Any
-) -> None:
-    call = place(start_call, fake_vox)
+def test_a_call_that_never_connected_gets_a_failed_evaluation_with_a_cost(stack: Stack) -> None:
+    events_fn = stack.events
+    call = place(stack.start_call, stack.fake_vox)
     post_events(
         events_fn,
         call,
@@ -328,7 +327,7 @@ def test_a_call_that_never_connected_gets_a_failed_evaluation_with_a_cost(
             ev(3, "ended", 101, reason="failed", hangup_by="system", duration_ms=0),
         ],
     )
-    run_stream(aws, evaluate_fn)
+    run_stream(stack.aws, stack.evaluate)
     evaluation = get(events_fn, f"/call/{call.call_id}")["evaluation"]
     assert evaluation["status"] == "failed"
     assert evaluation["reason"].startswith("no_conversation")
@@ -336,7 +335,7 @@ def test_a_call_that_never_connected_gets_a_failed_evaluation_with_a_cost(
 
 
 def test_hybrid_usage_and_spoken_lines_reach_the_cost_and_the_verbatim_check(
-    start_call: Any, dialog: Any, events_fn: Any, evaluate_fn: Any, fake_vox: Any, aws: Any
+    stack: Stack,
 ) -> None:
     usage = {
         "total_tokens": 1700,
@@ -359,13 +358,10 @@ def test_hybrid_usage_and_spoken_lines_reach_the_cost_and_the_verbatim_check(
         {"type": "spoken", "turn": 1, "line": "Цена какая?", "text": "Цена какая?"},
         {"type": "spoken", "turn": 2, "line": "А кредит есть?", "text": "Ну а кредит у вас есть?"},
     ]  # fmt: skip
-    aws.put_param("openai/key_mode", "voximplant_secret")  # the scenario's own key: no minting
-    call = dialog_call(
-        start_call, dialog, events_fn, fake_vox, operator_lines("car_buyer"), extra,
-        scenario="realtime",
-    )  # fmt: skip
-    run_stream(aws, evaluate_fn)
-    evaluation = get(events_fn, f"/call/{call.call_id}")["evaluation"]
+    stack.aws.put_param("openai/key_mode", "voximplant_secret")  # the scenario's own key
+    call = dialog_call(stack, operator_lines("car_buyer"), extra, scenario="realtime")
+    run_stream(stack.aws, stack.evaluate)
+    evaluation = get(stack.events, f"/call/{call.call_id}")["evaluation"]
     parts = {p["id"]: p for p in evaluation["cost"]["parts"]}
     realtime = parts["realtime:gpt-realtime-mini"]
     # 2 x (600 text in + 400 cached + 200 audio in + 100 text out + 400 audio out), 2025 prices
@@ -378,10 +374,8 @@ def test_hybrid_usage_and_spoken_lines_reach_the_cost_and_the_verbatim_check(
     assert verbatim["deviations"] == 1
 
 
-def test_a_usage_event_that_is_not_a_usage_is_refused(
-    start_call: Any, events_fn: Any, fake_vox: Any
-) -> None:
-    call = place(start_call, fake_vox)
+def test_a_usage_event_that_is_not_a_usage_is_refused(stack: Stack) -> None:
+    call = place(stack.start_call, stack.fake_vox)
     event = load_event("post_events.json")
     event["path"] = event["path"].replace("0123456789abcdef0123456789abcdef", call.call_id)
     event["pathParameters"] = {"call_id": call.call_id}
@@ -390,6 +384,6 @@ def test_a_usage_event_that_is_not_a_usage_is_refused(
     bad = {"input_tokens": -1}
     body = {"events": [{"seq": 1, "type": "usage", "t": T0, "source": "realtime", "usage": bad}]}
     event["body"] = json.dumps(body)
-    result = events_fn.handler(event, LambdaContext())
+    result = stack.events.handler(event, LambdaContext())
     assert result["statusCode"] == 422
     assert json.loads(result["body"])["field"] == "events[0].usage.input_tokens"
