@@ -52,8 +52,9 @@ class CallRecord(BaseModel):
 
 
 class DialogItem(BaseModel):
-    """The call's dialog item (``sk = "DIALOG"``), as the call report and the verdict read it:
-    the dialog state, the session's config snapshot and the text model's usage totals."""
+    """The call's dialog item (``sk = "DIALOG"``): the dialog state, the session's config
+    snapshot, the turn bookkeeping and the text model's usage totals. Numbers arrive as plain
+    ints (``calls_table.from_item`` turns DynamoDB's Decimals into int/float for every read)."""
 
     model_config = ConfigDict(defer_build=True, extra="ignore", frozen=True)
 
@@ -62,6 +63,11 @@ class DialogItem(BaseModel):
     #: The session's snapshot of the call's config (``vclient.logic.config.CallConfig`` fields).
     config: dict[str, Any] = Field(default_factory=dict)
     last_turn: int = 0
+    #: The last few turns' answers by turn number (a retried turn gets the same answer back).
+    answers: dict[str, Any] = Field(default_factory=dict)
+    #: The turn a reply request has claimed and until when (epoch ms); absent between turns.
+    pending_turn: int | None = None
+    pending_until: int | None = None
     #: Why the scripted responder answered instead of the text model (the first time it did).
     fallback_reason: str | None = None
     text_calls: int = 0
