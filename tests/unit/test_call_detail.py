@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from vclient.api.calls import CallDetail
+from vclient.api.call_detail import CallDetail
 from vclient.dal.calls_table import CALL_SK, DIALOG_SK, EVAL_SK, event_sk, partition_of
 from vclient.logic.call_report import call_view
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vclient.api.calls import CallDetail
+from vclient.api.call_detail import CallDetail
 from vclient.compare.stats import percentile
 from vclient.dal.calls_table import EventsRepository
 from vclient.dal.items import CallPartition, CallRecord, EvaluationItem, PersonaItem
