@@ -84,9 +84,12 @@ def aws(service_account: tuple[dict[str, Any], str], fake_vox: Any) -> Iterator[
     from moto import mock_aws
 
     from vclient.dal import parameters as ssm
-    from vclient_dev.local_stack import provision
+    from vclient_dev.local_stack import provision, serialize_moto_dynamodb
     from vclient_dev.template import load_template
 
+    # DynamoDB applies one conditional write to an item at a time; moto's backend does not lock,
+    # so two threads could both pass one condition (two claims of one turn) without this.
+    serialize_moto_dynamodb()
     with mock_aws():
         clients = {n: boto3.client(n) for n in ("dynamodb", "ssm", "secretsmanager")}
         # The template's defaults, as a fresh deployment has them (plus the required caller id).
