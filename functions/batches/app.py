@@ -10,7 +10,6 @@ gc.disable()
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,12 +21,13 @@ from vclient.logic.batches import Batches
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import BatchesSettings
 from vclient.web import (
+    Response,
+    Router,
     batch_id_param,
     json_response,
     parse_body,
     precheck,
     public_base_url,
-    register_error_handlers,
 )
 
 MAX_BODY_BYTES = 128 * 1024  # room for an inline persona and fifty targets
@@ -42,8 +42,7 @@ batches = Batches(
 )
 
 # The console reaches the same routes under /console/api (Cognito token, role checked below).
-app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
-register_error_handlers(app)
+app = Router(strip_prefixes=["/console/api"])
 
 
 def _require(permission: Permission) -> None:

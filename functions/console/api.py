@@ -21,7 +21,6 @@ gc.disable()
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -35,7 +34,7 @@ from vclient.logic.sign_in import SignIn
 from vclient.logic.stop_call import StopCall
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import ConsoleSettings
-from vclient.web import call_id_param, json_response, parse_body, precheck, register_error_handlers
+from vclient.web import Response, Router, call_id_param, json_response, parse_body, precheck
 
 MAX_BODY_BYTES = 80 * 1024  # a pasted persona (64 KB) and its JSON escaping
 
@@ -44,8 +43,7 @@ sign_in = SignIn(pool=UserPool(settings.console_client_id))
 stop_call = StopCall(calls=CallsRepository(settings.calls_table))
 routing_settings = RoutingSettings(settings=settings, audit=SettingsAudit(settings.calls_table))
 
-app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
-register_error_handlers(app)
+app = Router(strip_prefixes=["/console/api"])
 
 
 def principal() -> Principal:

@@ -11,7 +11,6 @@ gc.disable()
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,7 +21,7 @@ from vclient.logic.list_calls import ListCalls
 from vclient.logic.record_events import RecordEvents
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import EventsSettings
-from vclient.web import call_id_param, json_response, precheck, register_error_handlers
+from vclient.web import Response, Router, call_id_param, json_response, precheck
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -37,8 +36,7 @@ list_calls = ListCalls(calls=CallsRepository(settings.calls_table))
 # Validation with the same pydantic models, without Powertools' OpenAPI layer: this function is
 # called all through a live call, so its cold start is kept short (docs/decisions.md).
 # The console reads calls at /console/api/call/{id} (Cognito token, role checked below).
-app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
-register_error_handlers(app)
+app = Router(strip_prefixes=["/console/api"])
 
 
 @app.post("/call/<call_id>/events")

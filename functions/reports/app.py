@@ -10,7 +10,6 @@ gc.disable()
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -21,7 +20,7 @@ from vclient.logic.compare_report import CompareReport
 from vclient.logic.list_calls import ListCalls
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import ReportsSettings
-from vclient.web import json_response, register_error_handlers
+from vclient.web import Response, Router, json_response
 
 settings = ReportsSettings.from_env(os.environ)
 report = CompareReport(
@@ -32,8 +31,7 @@ report = CompareReport(
 )
 
 # The console reads the report at /console/api/reports/compare (Cognito token, any role).
-app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
-register_error_handlers(app)
+app = Router(strip_prefixes=["/console/api"])
 
 
 @app.get("/reports/compare")

@@ -10,7 +10,6 @@ gc.disable()
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -21,11 +20,12 @@ from vclient.logic.start_call import CallStarter
 from vclient.observability import logger, metrics, tracer
 from vclient.settings import StartCallSettings
 from vclient.web import (
+    Response,
+    Router,
     json_response,
     parse_body,
     precheck,
     public_base_url,
-    register_error_handlers,
 )
 
 MAX_BODY_BYTES = 64 * 1024  # room for an inline persona
@@ -36,8 +36,7 @@ starter = CallStarter(settings=settings, repo=CallsRepository(settings.calls_tab
 # Bodies are validated by the pydantic models via parse_body, as in the other two functions:
 # Powertools' OpenAPI validation layer costs ~40 ms of every cold start (docs/decisions.md).
 # The console reaches the same route at /console/api/call (Cognito token, role checked below).
-app = APIGatewayRestResolver(strip_prefixes=["/console/api"])
-register_error_handlers(app)
+app = Router(strip_prefixes=["/console/api"])
 
 
 @app.post("/call")

@@ -1,7 +1,12 @@
-"""What every API function shares: error bodies, request guards, the public base URL.
+"""What every API function shares: routing, error bodies, request guards, the public base URL.
 
 Every error leaves as ``{"code", "message", ...}`` with a fixed shape; request validation errors
 name the field. Nothing from an exception's internals is echoed back.
+
+``Router`` is our own small resolver for API Gateway's REST (v1) proxy events. Powertools'
+``APIGatewayRestResolver`` did the same job, but importing it pulls in the AppSync resolver and
+with it asyncio and ssl: ~0.15x a bare ``import boto3`` on every cold start of every API
+function, for features (CORS, OpenAPI, middlewares) none of them uses (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -9,11 +14,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from pydantic import BaseModel, ValidationError
 
 from vclient.errors import (
@@ -26,16 +30,30 @@ from vclient.errors import (
 from vclient.observability import logger
 
 
+@dataclass(frozen=True, slots=True)
+class Response:
+    """What a route answers: a status, a JSON text, extra headers."""
+
+    status: int
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def proxy(self) -> dict[str, Any]:
+        """The Lambda proxy result API Gateway expects."""
+        return {
+            "statusCode": self.status,
+            "headers": {"Content-Type": "application/json", **self.headers},
+            "body": self.body,
+            "isBase64Encoded": False,
+        }
+
+
 def json_response(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> Response:
     """A strict JSON body: NaN or Infinity raise here (and reach the last-resort handler)."""
-    return Response(
-        status_code=status,
-        content_type="application/json",
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
-        headers=headers,
-    )
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Response(status, text, dict(headers or {}))
 
 
 def strict(value: Any) -> Any:
@@ -159,23 +177,128 @@ INTERNAL_ERROR = {
 }
 
 
-def register_error_handlers(app: APIGatewayRestResolver) -> None:
-    @app.exception_handler(ApiError)
-    def _api_error(exc: ApiError) -> Response:
-        if exc.status >= 500:
-            logger.warning("Request failed", extra={"code": exc.code, "status": exc.status})
-        return json_response(exc.status, strict(exc.body()))
+class Request:
+    """The proxy event as routes read it; header names are case-insensitive (lowercased)."""
 
-    @app.exception_handler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        # The last resort: the traceback goes to the log, the client gets a fixed body
-        # (never a Lambda error, which API Gateway would turn into a bare 502).
-        logger.exception("Unexpected error", extra={"error": type(exc).__name__})
-        return json_response(500, INTERNAL_ERROR)
+    __slots__ = ("headers", "raw_event")
 
-    @app.not_found
-    def _not_found(_: NotFoundError) -> Response:
-        return json_response(404, {"code": "route_not_found", "message": "No such route"})
+    def __init__(self, event: dict[str, Any]) -> None:
+        self.raw_event = event
+        self.headers: dict[str, str] = {
+            str(k).lower(): v for k, v in (event.get("headers") or {}).items()
+        }
+
+    @property
+    def body(self) -> str | None:
+        return self.raw_event.get("body")
+
+    @property
+    def path(self) -> str:
+        return str(self.raw_event.get("path") or "/")
+
+    @property
+    def request_context(self) -> dict[str, Any]:
+        return self.raw_event.get("requestContext") or {}
+
+    @property
+    def multi_value_query_string_parameters(self) -> dict[str, list[str]] | None:
+        return self.raw_event.get("multiValueQueryStringParameters")
+
+
+Route = Callable[..., Response]
+
+#: A path parameter: one non-empty segment.
+_PARAM = re.compile(r"<(\w+)>")
+
+
+class Router:
+    """Routes ``METHOD /path/<param>`` to a function called with the parameters by name.
+
+    A route's ``ApiError`` leaves as its own status and body; anything else is logged with its
+    traceback and leaves as a fixed 500 (never a Lambda error, which API Gateway would turn
+    into a bare 502). An unknown route or method is a 404 ``route_not_found``.
+    """
+
+    def __init__(self, strip_prefixes: Sequence[str] = ()) -> None:
+        self._strip = tuple(strip_prefixes)
+        self._routes: list[tuple[str, re.Pattern[str], Route]] = []
+        self._event: Request | None = None
+        #: Per-request values a handler sets before ``resolve`` (cleared after it).
+        self.context: dict[str, Any] = {}
+
+    def route(self, method: str, path: str) -> Callable[[Route], Route]:
+        parts = _PARAM.split(path)  # literal, name, literal, name, ..., literal
+        pattern = re.compile(
+            "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+            + "$"
+        )
+
+        def register(function: Route) -> Route:
+            self._routes.append((method, pattern, function))
+            return function
+
+        return register
+
+    def get(self, path: str) -> Callable[[Route], Route]:
+        return self.route("GET", path)
+
+    def post(self, path: str) -> Callable[[Route], Route]:
+        return self.route("POST", path)
+
+    def put(self, path: str) -> Callable[[Route], Route]:
+        return self.route("PUT", path)
+
+    @property
+    def current_event(self) -> Request:
+        if self._event is None:
+            raise RuntimeError("current_event is only set while a request is resolved")
+        return self._event
+
+    def append_context(self, **values: Any) -> None:
+        self.context.update(values)
+
+    def resolve(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        self._event = Request(event)
+        try:
+            return self._answer(event).proxy()
+        finally:
+            self._event = None
+            self.context.clear()
+
+    def _answer(self, event: dict[str, Any]) -> Response:
+        found = self._match(str(event.get("httpMethod") or ""), self._event_path(event))
+        if found is None:
+            return json_response(404, {"code": "route_not_found", "message": "No such route"})
+        function, params = found
+        try:
+            return function(**params)
+        except ApiError as exc:
+            if exc.status >= 500:
+                logger.warning("Request failed", extra={"code": exc.code, "status": exc.status})
+            try:
+                return json_response(exc.status, strict(exc.body()))
+            except Exception as unencodable:
+                return _unexpected(unencodable)
+        except Exception as exc:
+            return _unexpected(exc)
+
+    def _event_path(self, event: dict[str, Any]) -> str:
+        path = str(event.get("path") or "/")
+        for prefix in self._strip:
+            if path == prefix or path.startswith(prefix + "/"):
+                return path[len(prefix) :] or "/"
+        return path
+
+    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for route_method, pattern, function in self._routes:
+            if route_method == method and (match := pattern.match(path)):
+                return function, match.groupdict()
+        return None
+
+
+def _unexpected(exc: Exception) -> Response:
+    logger.exception("Unexpected error", extra={"error": type(exc).__name__})
+    return Response(500, json.dumps(INTERNAL_ERROR, separators=(",", ":")))
 
 
 def precheck(event: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
@@ -218,7 +341,7 @@ def call_id_param(value: str) -> str:
     return value
 
 
-def public_base_url(app: APIGatewayRestResolver) -> str:
+def public_base_url(app: Router) -> str:
     """The URL the API was reached at, up to (not including) the route's path.
 
     API Gateway's ``requestContext.path`` carries the stage or base-path mapping
@@ -226,9 +349,9 @@ def public_base_url(app: APIGatewayRestResolver) -> str:
     """
     event = app.current_event
     context = event.request_context
-    host = context.domain_name or event.headers.get("host") or "localhost"
+    host = context.get("domainName") or event.headers.get("host") or "localhost"
     proto = (event.headers.get("x-forwarded-proto") or "https").split(",")[0].strip()
-    full_path = context.path or event.path
+    full_path = context.get("path") or event.path
     prefix = full_path[: len(full_path) - len(event.path)] if full_path.endswith(event.path) else ""
     return f"{proto}://{host}{prefix}".rstrip("/")
 
