@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vclient.api.call_detail import CallDetail
 from vclient.compare.stats import percentile
 from vclient.dal.calls_table import EventsRepository
 from vclient.dal.items import CallPartition, CallRecord, EvaluationItem, PersonaItem
@@ -20,6 +19,7 @@ from vclient.engines.registry import engine_spec
 from vclient.errors import NotFound
 
 if TYPE_CHECKING:
+    from vclient.api.call_detail import CallDetail
     from vclient.dialog.persona import Persona
 
 
@@ -183,6 +183,11 @@ class CallReport:
     events: EventsRepository
 
     def __call__(self, call_id: str) -> CallDetail:
+        # Imported here: the evaluate function reads ``call_view`` and never this route's model
+        # (its 14 classes and ``vclient.api.calls`` cost ~15 ms of every cold start), and the
+        # events function's hot path is POST /events.
+        from vclient.api.call_detail import CallDetail
+
         view = call_view(self.events.partition(call_id))
         if view is None:
             raise NotFound("No such call", call_id=call_id)
