@@ -53,7 +53,12 @@ function createServer() {
           session.accessBase = `${base}/sessions/${session.sessionId}`;
           const entry = { session, report: null, error: null };
           runs.set(session.sessionId, entry);
-          session.run().then((r) => { entry.report = r; }, (e) => { entry.error = String(e && e.stack ? e.stack : e); });
+          // A finished run keeps its report only: its session (the scenario's VM context, its
+          // timers and logs) is released, so a long test run does not hold every call ever made.
+          session.run().then(
+            (r) => { entry.report = r; entry.session = null; },
+            (e) => { entry.error = String(e && e.stack ? e.stack : e); entry.session = null; },
+          );
           return send(res, 201, { session_id: session.sessionId, access_url: session.accessBase });
         }
         if (req.method === 'GET' && url.pathname === '/runs') {
@@ -72,6 +77,10 @@ function createServer() {
         if (m) {
           const e = runs.get(m[1]);
           if (!e) return send(res, 404, { error: 'no such session' });
+          if (!e.session) {  // finished: what the session itself answers once it has ended
+            res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+            return res.end('session is not running');
+          }
           const headers = {};
           for (const [k, v] of Object.entries(req.headers)) headers[k] = String(v);
           const out = await e.session.httpRequest({ method: req.method, path: (m[2] || '/') + url.search, content: raw, headers });

@@ -34,6 +34,15 @@ def _operator(
     ).raise_for_status()
 
 
+def _poll(url: str, **kwargs: Any) -> dict[str, Any] | None:
+    """One poll; a read that times out on a loaded machine is polled again within the caller's
+    deadline (the deadline still fails the test)."""
+    try:
+        return dict(requests.get(url, timeout=10, **kwargs).json())
+    except requests.Timeout:
+        return None
+
+
 def _call(stack: RunningStack, **body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     response = stack.post_call({"to": "+79161234567", **body})
     assert response.status_code == 202, response.text
@@ -42,19 +51,18 @@ def _call(stack: RunningStack, **body: Any) -> tuple[dict[str, Any], dict[str, A
     deadline = time.monotonic() + 90
     report: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        report = requests.get(f"{stack.vox}/_runs/{history}", timeout=10).json()
+        report = _poll(f"{stack.vox}/_runs/{history}") or report
         if report.get("status") == "finished":
             break
         time.sleep(0.1)
     assert report.get("status") == "finished", report
     view: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        view = requests.get(
-            f"{stack.api}/call/{started['call_id']}",
-            headers={"x-api-key": stack.api_key},
-            timeout=10,
-        ).json()
-        if view["status"] in FINAL and view["ended_at"]:
+        view = (
+            _poll(f"{stack.api}/call/{started['call_id']}", headers={"x-api-key": stack.api_key})
+            or view
+        )
+        if view.get("status") in FINAL and view.get("ended_at"):
             break
         time.sleep(0.1)
     return view, report

@@ -58,7 +58,7 @@ async function json(url, opts) {
 }
 
 test('server: POST /run starts a session, GET /runs/{id} returns the report', async () => {
-  const { server } = createServer();
+  const { server, runs } = createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${server.address().port}`;
   try {
@@ -83,6 +83,12 @@ test('server: POST /run starts a session, GET /runs/{id} returns the report', as
     }
     assert.equal(report.status, 'finished');
     assert.equal(report.calls[0].fail_code, 486);
+    // A finished run keeps its report, and its session is released: the access URL is a 404
+    assert.equal(runs.get(id).session, null);
+    assert.equal((await json(`${base}/runs/${id}`)).body.status, 'finished');
+    const gone = await fetch(`${base}/sessions/${id}/`, { method: 'POST', body: '{}' });
+    assert.equal(gone.status, 404);
+    assert.equal(await gone.text(), 'session is not running');
     assert.equal((await json(`${base}/runs/nope`)).status, 404);
     const bad = await json(`${base}/run`, { method: 'POST', body: JSON.stringify({ scenarioPath: '/nope.js' }) });
     assert.equal(bad.status, 400);
