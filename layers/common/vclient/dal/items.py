@@ -116,12 +116,13 @@ class EventItem(BaseModel):
         return (self.model_extra or {}).get(field, default)
 
     def __getitem__(self, field: str) -> Any:
-        if field in type(self).model_fields:
-            return getattr(self, field)
-        extra = self.model_extra or {}
-        if field not in extra:
+        value = self.get(field, _ABSENT)
+        if value is _ABSENT:
             raise KeyError(field)
-        return extra[field]
+        return value
+
+
+_ABSENT: Any = object()
 
 
 @dataclass(frozen=True)
