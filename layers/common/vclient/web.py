@@ -258,15 +258,17 @@ class Router:
         self.context.update(values)
 
     def resolve(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-        self._event = Request(event)
+        """The proxy result for ``event`` (``context``, the Lambda context, is not used)."""
+        self._event = request = Request(event)
         try:
-            return self._answer(event).proxy()
+            return self._answer(request).proxy()
         finally:
             self._event = None
             self.context.clear()
 
-    def _answer(self, event: dict[str, Any]) -> Response:
-        found = self._match(str(event.get("httpMethod") or ""), self._event_path(event))
+    def _answer(self, request: Request) -> Response:
+        method = str(request.raw_event.get("httpMethod") or "")
+        found = self._match(method, self._route_path(request.path))
         if found is None:
             return json_response(404, {"code": "route_not_found", "message": "No such route"})
         function, params = found
@@ -282,8 +284,8 @@ class Router:
         except Exception as exc:
             return _unexpected(exc)
 
-    def _event_path(self, event: dict[str, Any]) -> str:
-        path = str(event.get("path") or "/")
+    def _route_path(self, path: str) -> str:
+        """``path`` without a stripped prefix (only at a segment boundary)."""
         for prefix in self._strip:
             if path == prefix or path.startswith(prefix + "/"):
                 return path[len(prefix) :] or "/"
