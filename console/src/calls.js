@@ -11,7 +11,12 @@ const STATUSES = ['starting', 'dialing', 'ringing', 'connected', 'completed', 'f
 const STATUS_WORDS = {
   starting: 'запуск', dialing: 'набор', ringing: 'звонок', connected: 'разговор', ...OUTCOME,
 };
-const FAILURE_SOURCE = { voximplant: 'Voximplant отказал в звонке', call: 'Звонок не состоялся' };
+const FAILURE_SOURCE = {
+  voximplant: 'Voximplant отказал в звонке',
+  call: 'Звонок не состоялся',
+  scenario: 'Сценарий завершил звонок до соединения',
+  system: 'Итог звонка не дошёл до сервера (звонок потерян)',
+};
 const ITEM = { yes: 'да', partial: 'частично', no: 'нет', na: 'неприменимо' };
 const dateTime = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
 const seconds = (ms) => (ms == null ? '—' : `${Math.round(ms / 1000)} с`);

@@ -167,7 +167,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 #: Threads of the local stack that stand in for AWS event sources (dev/vclient_dev/streams.py and
 #: the batch queue's consumer in local_stack.py).
-BACKGROUND_THREADS = ("batch-consumer-", "stream-poller", "ended-calls-poller")
+BACKGROUND_THREADS = ("batch-consumer-", "stream-poller", "ended-calls-poller", "schedule-")
 
 
 def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:

@@ -410,6 +410,7 @@ class LocalStack:
         self.api.start()
         self._start_batch_consumer(functions)
         self._start_evaluations()
+        self._start_schedules()
 
     def _start_batch_consumer(self, functions: dict[str, FunctionSpec]) -> None:
         """No event source mappings in moto: a local consumer runs the batch worker's handler."""
@@ -438,6 +439,15 @@ class LocalStack:
             handler=self.api.pools["EvaluateFunction"].invoke,
             changes=moto_dynamodb_writes,
         ).start()
+
+    def _start_schedules(self) -> None:
+        """The template's scheduled functions (the lost-calls sweep) at their rates."""
+        from vclient_dev.local_schedules import LocalSchedule, scheduled_functions
+
+        self.schedules = [
+            LocalSchedule(name, self.api.pools[name].invoke, interval).start()
+            for name, interval in scheduled_functions(self.template).items()
+        ]
 
     def _start_emulator(self) -> None:
         """Each started scenario runs in the VoxEngine emulator, unless Node is missing."""
@@ -528,6 +538,9 @@ class LocalStack:
             return specs.pop(0) if len(specs) > 1 else specs[0]
 
     def stop(self) -> None:
+        for schedule in getattr(self, "schedules", []):
+            with contextlib.suppress(Exception):  # best effort on shutdown
+                schedule.stop()
         for part in ("batch_consumer", "evaluations", "api", "vox", "emulator", "moto"):
             component = getattr(self, part, None)
             if component is not None:

@@ -134,3 +134,7 @@ class EvaluateSettings(CallsTableSettings, ConfigSettings):
     secret_max_age_s: int = Field(default=300, ge=0)
     #: The judge's deadline per attempt (the SDK retries once more on its own).
     judge_timeout_s: float = Field(default=45.0, gt=0, le=600)
+
+
+class SweepSettings(CallsTableSettings):
+    """The sweep function: calls whose final event never arrived (a schedule)."""
