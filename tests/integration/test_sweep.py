@@ -3,14 +3,15 @@ token has expired and no event can arrive any more; nothing else is touched."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tests.conftest import LambdaContext, import_function, load_event
+from tests.conftest import LambdaContext, import_function, run_stream
+from tests.integration.scenario_calls import place as place_call
+from tests.integration.scenario_calls import request
 
 
 @pytest.fixture
@@ -23,12 +24,19 @@ def sweep_fn(function_env: dict[str, dict[str, str]], monkeypatch: pytest.Monkey
     return import_function("sweep", function_env["SweepFunction"], monkeypatch)
 
 
-def place(start_call: Any) -> str:
-    event = load_event("post_call.json")
-    event["body"] = json.dumps({"to": "+79161234567"})
-    result = start_call.handler(event, LambdaContext())
-    assert result["statusCode"] == 202, result["body"]
-    return str(json.loads(result["body"])["call_id"])
+@pytest.fixture
+def evaluate_fn(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
+    return import_function("evaluate", function_env["EvaluateFunction"], monkeypatch)
+
+
+@pytest.fixture
+def events_fn(function_env: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> Any:
+    return import_function("events", function_env["EventsFunction"], monkeypatch)
+
+
+@pytest.fixture
+def place(start_call: Any, fake_vox: Any) -> Any:
+    return lambda: place_call(start_call, fake_vox).call_id
 
 
 def age(aws: Any, call_id: str, *, hours: float, status: str, token_left_s: float) -> None:
@@ -49,10 +57,10 @@ def age(aws: Any, call_id: str, *, hours: float, status: str, token_left_s: floa
 
 
 def test_a_connected_call_past_its_token_is_ended_as_lost(
-    aws: Any, start_call: Any, sweep_fn: Any
+    aws: Any, place: Any, sweep_fn: Any
 ) -> None:
     # Given a call that connected two hours ago and whose token has expired
-    call_id = place(start_call)
+    call_id = place()
     age(aws, call_id, hours=2, status="connected", token_left_s=-60)
     # When the sweep runs
     result = sweep_fn.handler({"source": "aws.scheduler"}, LambdaContext())
@@ -68,13 +76,13 @@ def test_a_connected_call_past_its_token_is_ended_as_lost(
 
 
 def test_calls_that_may_still_hear_from_their_scenario_or_have_ended_are_left_alone(
-    aws: Any, start_call: Any, sweep_fn: Any
+    aws: Any, place: Any, sweep_fn: Any
 ) -> None:
     # Given a long call whose token is still valid, a fresh call, and an old completed one
-    live = place(start_call)
+    live = place()
     age(aws, live, hours=2, status="connected", token_left_s=600)
-    fresh = place(start_call)
-    ended = place(start_call)
+    fresh = place()
+    ended = place()
     age(aws, ended, hours=3, status="completed", token_left_s=-3600)
     before = {c: aws.call_item(c) for c in (live, fresh, ended)}
     # When the sweep runs
@@ -84,10 +92,10 @@ def test_calls_that_may_still_hear_from_their_scenario_or_have_ended_are_left_al
 
 
 def test_a_final_event_that_lands_during_the_sweep_wins(
-    aws: Any, start_call: Any, sweep_fn: Any, monkeypatch: pytest.MonkeyPatch
+    aws: Any, place: Any, sweep_fn: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a lost-looking call whose final event lands between the sweep's read and its write
-    call_id = place(start_call)
+    call_id = place()
     age(aws, call_id, hours=2, status="connected", token_left_s=-60)
     calls = sweep_fn.sweep.calls
     read = calls.get
@@ -103,3 +111,26 @@ def test_a_final_event_that_lands_during_the_sweep_wins(
     # Then the call keeps the outcome its scenario reported
     item = aws.call_item(call_id)
     assert (item["status"], item.get("failure")) == ("completed", None)
+
+
+def test_a_swept_call_gets_its_evaluation_like_any_ended_call(
+    aws: Any, start_call: Any, fake_vox: Any, events_fn: Any, sweep_fn: Any, evaluate_fn: Any
+) -> None:
+    # Given a call that connected and said a line, then never reported its end
+    call = place_call(start_call, fake_vox)
+    t0 = int(time.time() * 1000) - 2 * 3600 * 1000
+    events = [
+        {"seq": 1, "type": "dialing", "t": t0},
+        {"seq": 2, "type": "connected", "t": t0 + 5000},
+        {"seq": 3, "type": "transcript", "t": t0 + 8000, "who": "operator", "text": "Алло"},
+    ]
+    status, body = request(events_fn, "post_events.json", call, {"events": events})
+    assert status == 200, body
+    run_stream(aws, evaluate_fn)  # nothing has ended yet
+    assert "verdict" not in aws.call_item(call.call_id)
+    age(aws, call.call_id, hours=2, status="connected", token_left_s=-60)
+    # When the sweep ends it and the table's stream runs the evaluate function
+    assert sweep_fn.handler({}, LambdaContext()) == {"swept": [call.call_id]}
+    run_stream(aws, evaluate_fn)
+    # Then the call has its evaluation, as a failed call does
+    assert aws.call_item(call.call_id)["verdict"]
