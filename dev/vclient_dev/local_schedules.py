@@ -38,26 +38,26 @@ def scheduled_functions(template: Mapping[str, Any]) -> dict[str, float]:
 
 
 @dataclass
-class LocalSchedule:
-    """One scheduled function: ``invoke({})`` every ``interval_s`` until stopped."""
+class Repeat:
+    """``fn()`` every ``interval_s`` on a daemon thread named ``name`` until stopped, first one
+    interval after ``start``; a run that raises is printed and the next one runs. The local
+    stack's stand-ins for AWS's own triggers (schedules, stream pollers) all run on it."""
 
     name: str
-    invoke: Callable[[dict[str, Any]], Any]
+    fn: Callable[[], Any]
     interval_s: float
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
-    runs: int = 0
 
-    def start(self) -> LocalSchedule:
+    def start(self) -> Repeat:
         def run() -> None:
             while not self._stop.wait(self.interval_s):
                 try:
-                    self.invoke({"source": "aws.scheduler", "detail-type": "Scheduled Event"})
-                except Exception:  # a failed run is logged; the schedule keeps going
+                    self.fn()
+                except Exception:  # the trigger outlives a failed run
                     traceback.print_exc()
-                self.runs += 1
 
-        self._thread = threading.Thread(target=run, daemon=True, name=f"schedule-{self.name}")
+        self._thread = threading.Thread(target=run, daemon=True, name=self.name)
         self._thread.start()
         return self
 
@@ -65,3 +65,12 @@ class LocalSchedule:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+#: What EventBridge Scheduler hands a function (the fields a handler might read).
+SCHEDULED_EVENT = {"source": "aws.scheduler", "detail-type": "Scheduled Event"}
+
+
+def local_schedule(name: str, invoke: Callable[[dict[str, Any]], Any], interval_s: float) -> Repeat:
+    """The scheduled function ``name``: ``invoke`` with the scheduler's event at its rate."""
+    return Repeat(f"schedule-{name}", lambda: invoke(dict(SCHEDULED_EVENT)), interval_s)

@@ -442,10 +442,10 @@ class LocalStack:
 
     def _start_schedules(self) -> None:
         """The template's scheduled functions (the lost-calls sweep) at their rates."""
-        from vclient_dev.local_schedules import LocalSchedule, scheduled_functions
+        from vclient_dev.local_schedules import local_schedule, scheduled_functions
 
         self.schedules = [
-            LocalSchedule(name, self.api.pools[name].invoke, interval).start()
+            local_schedule(name, self.api.pools[name].invoke, interval).start()
             for name, interval in scheduled_functions(self.template).items()
         ]
 

@@ -14,12 +14,13 @@ the batch is dropped and said so (a deployment sends it to the failures queue). 
 from __future__ import annotations
 
 import sys
-import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from vclient_dev.local_schedules import Repeat
 
 
 @dataclass
@@ -31,8 +32,7 @@ class StreamPoller:
     max_retries: int = 5
     interval_s: float = 0.2
     _iterators: dict[str, str | None] = field(default_factory=dict)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _repeat: Repeat | None = None
     delivered: int = 0
     dropped: int = 0
 
@@ -76,21 +76,12 @@ class StreamPoller:
         print(f"stream: {len(batch)} record(s) dropped after retries", file=sys.stderr)
 
     def start(self) -> StreamPoller:
-        def run() -> None:
-            while not self._stop.wait(self.interval_s):
-                try:
-                    self.poll_once()
-                except Exception:  # the poller outlives a failed read (moto restarting)
-                    traceback.print_exc()
-
-        self._thread = threading.Thread(target=run, daemon=True, name="stream-poller")
-        self._thread.start()
+        self._repeat = Repeat("stream-poller", self.poll_once, self.interval_s).start()
         return self
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._repeat is not None:
+            self._repeat.stop()
 
 
 FINAL = ("completed", "failed", "no_answer", "busy", "rejected")
@@ -145,8 +136,7 @@ class EndedCallsPoller:
     #: and no retry due, the poll is skipped (nothing can have ended).
     changes: Callable[[], int] | None = None
     _seen_changes: int | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _repeat: Repeat | None = None
     delivered: int = 0
     dropped: int = 0
 
@@ -260,18 +250,9 @@ class EndedCallsPoller:
         return False
 
     def start(self) -> EndedCallsPoller:
-        def run() -> None:
-            while not self._stop.wait(self.interval_s):
-                try:
-                    self.poll_once()
-                except Exception:  # the poller outlives a failed read
-                    traceback.print_exc()
-
-        self._thread = threading.Thread(target=run, daemon=True, name="ended-calls-poller")
-        self._thread.start()
+        self._repeat = Repeat("ended-calls-poller", self.poll_once, self.interval_s).start()
         return self
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._repeat is not None:
+            self._repeat.stop()

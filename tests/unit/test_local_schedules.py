@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from vclient_dev.local_schedules import LocalSchedule, rate_seconds, scheduled_functions
+from vclient_dev.local_schedules import local_schedule, rate_seconds, scheduled_functions
 from vclient_dev.template import load_template
 
 
@@ -45,7 +45,7 @@ def test_a_schedule_invokes_its_function_each_interval_until_stopped() -> None:
             ran.set()
         raise RuntimeError("a failed run does not stop the schedule")
 
-    schedule = LocalSchedule("SweepFunction", invoke, interval_s=0.01).start()
+    schedule = local_schedule("SweepFunction", invoke, interval_s=0.01).start()
     assert ran.wait(5)
     schedule.stop()
     assert seen[0]["source"] == "aws.scheduler"
