@@ -184,8 +184,8 @@ def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
 
     calls: Counter[str] = Counter()
     aws_ms: list[float] = [0.0]
-    #: Each AWS call of the current turn, in order: (operation, ms).
-    turn_calls: list[tuple[str, float]] = []
+    #: The milliseconds of each AWS call of the current turn, in order.
+    turn_calls: list[float] = []
     original = botocore.client.BaseClient._make_api_call
 
     def counting(self: Any, operation: str, params: Any) -> Any:
@@ -200,7 +200,7 @@ def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
         finally:
             spent = (time.perf_counter() - started) * 1000
             aws_ms[0] += spent
-            turn_calls.append((operation, spent))
+            turn_calls.append(spent)
 
     fake = FakeOpenAI(delay_ms=llm_delay_ms).start()
     stack = LocalStack(
@@ -251,7 +251,7 @@ def turn_overhead(min_turns: int, llm_delay_ms: int) -> dict[str, Any]:
                 overhead.append(answer["backend_ms"] - (answer.get("llm_ms") or 0))
                 llm = answer.get("llm_ms") or 0
                 # backend_ms covers the claim write (the turn's first call), not the commit
-                claim = turn_calls[0][1] if turn_calls else 0.0
+                claim = turn_calls[0] if turn_calls else 0.0
                 handler_own.append(overhead[-1] - claim)
                 claim_ms.append(claim)
                 http.append(roundtrip - llm)

@@ -161,8 +161,30 @@ class CallsRepository(_Table):
         return True
 
     def open_calls(self, since: str, until: str) -> list[str]:
-        """Ids of the calls created in ``[since, until]`` that have not ended."""
-        return open_call_ids(self.client, self._table, since, until)
+        """Ids of the calls created in ``[since, until]`` whose status is not final, oldest
+        first (every index page: the window bounds it)."""
+        finals = {f":s{i}": status for i, status in enumerate(sorted(FINAL_STATUSES))}
+        values: dict[str, Any] = {":listed": LISTED, ":since": since, ":until": until, **finals}
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": CALLS_INDEX,
+            "KeyConditionExpression": "#listed = :listed AND #created BETWEEN :since AND :until",
+            "FilterExpression": f"NOT (#status IN ({', '.join(finals)}))",
+            "ExpressionAttributeNames": {
+                "#listed": "listed",
+                "#created": "created_at",
+                "#status": "status",
+            },
+            "ExpressionAttributeValues": to_item(values),
+            "ProjectionExpression": "pk",
+        }
+        found: list[str] = []
+        while True:
+            page = self.client.query(**kwargs)
+            found += [from_item(item)["pk"] for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def list_calls(
         self, where: CallsFilter, *, limit: int, after: tuple[str, str] | None = None
@@ -226,36 +248,6 @@ class CallsRepository(_Table):
                 return CallsSlice(items, None)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return CallsSlice(items, _position(from_item(kwargs["ExclusiveStartKey"])))
-
-
-def open_call_ids(client: Any, table: str, since: str, until: str) -> list[str]:
-    """The calls created in ``[since, until]`` whose status is not final, oldest first (every
-    index page: the window bounds it)."""
-    finals = sorted(FINAL_STATUSES)
-    values: dict[str, Any] = {":listed": LISTED, ":since": since, ":until": until}
-    values |= {f":s{i}": status for i, status in enumerate(finals)}
-    kwargs: dict[str, Any] = {
-        "TableName": table,
-        "IndexName": CALLS_INDEX,
-        "KeyConditionExpression": "#listed = :listed AND #created BETWEEN :since AND :until",
-        "FilterExpression": "NOT (#status IN ("
-        + ", ".join(f":s{i}" for i in range(len(finals)))
-        + "))",
-        "ExpressionAttributeNames": {
-            "#listed": "listed",
-            "#created": "created_at",
-            "#status": "status",
-        },
-        "ExpressionAttributeValues": to_item(values),
-        "ProjectionExpression": "pk",
-    }
-    found: list[str] = []
-    while True:
-        page = client.query(**kwargs)
-        found += [from_item(item)["pk"] for item in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return found
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _position(item: Mapping[str, Any]) -> tuple[str, str]:
