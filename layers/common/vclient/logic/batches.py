@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -64,6 +64,7 @@ from vclient.logic.start_call import CallStarter, resolve_persona
 from vclient.observability import logger, mask_number
 from vclient.settings import ConfigSettings
 from vclient.vocabulary import FINAL_STATUSES, MAX_CALL_DURATION_S
+from vclient.vocabulary import iso_utc as iso
 
 #: Voximplant's answers that mean "too many at once / try later": the batch backs off and tries
 #: the same attempt again (docs: 314 concurrent resource limit, 340 rate limit, 162/416 try later).
@@ -81,10 +82,6 @@ IDEMPOTENCY_TTL_S = 24 * 3600
 
 class TickInFlight(RuntimeError):
     """A tick's claim is fresh and its successor not sent yet: let SQS deliver it again later."""
-
-
-def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
 
 
 def epoch_of(text: str | None) -> float | None:

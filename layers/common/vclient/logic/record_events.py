@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from vclient.api.scenario import EventBatch, EventsAccepted, parse_events
@@ -20,7 +19,7 @@ from vclient.errors import Conflict, NotFound
 from vclient.logic.call_token import authorize
 from vclient.observability import logger
 from vclient.settings import EventsSettings
-from vclient.vocabulary import FINAL_STATUSES
+from vclient.vocabulary import FINAL_STATUSES, iso_utc
 from vclient.web import parse_body
 
 CONNECTED_ENDINGS = frozenset({"end_call", "operator_hangup", "max_duration", "silence"})
@@ -36,7 +35,7 @@ def _rank(status: str) -> int:
 
 
 def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+    return iso_utc(ms / 1000)
 
 
 def fold(record: CallRecord, events: list[Any]) -> dict[str, Any]:

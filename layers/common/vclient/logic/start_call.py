@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -52,6 +51,7 @@ from vclient.logic.call_token import mint, token_ttl_s
 from vclient.logic.config import EngineRoute, engine_parameter, load_config
 from vclient.observability import logger, mask_number, metrics, tracer
 from vclient.settings import StartCallSettings
+from vclient.vocabulary import iso_utc
 
 IDEMPOTENCY_TTL_S = 24 * 3600
 #: Voximplant documents 200 bytes for script_custom_data.
@@ -228,7 +228,7 @@ class CallStarter:
             "vox_call_session_history_id": result.call_session_history_id,
             "vox_media_session_access_url": result.media_session_access_secure_url
             or result.media_session_access_url,
-            "updated_at": _iso(self.now()),
+            "updated_at": iso_utc(self.now()),
         }
         try:
             self.repo.update(call_id, changes)
@@ -256,8 +256,8 @@ class CallStarter:
             rule_label=route.label,
             to=request.to,
             caller_id=caller_id,
-            created_at=_iso(now),
-            updated_at=_iso(now),
+            created_at=iso_utc(now),
+            updated_at=iso_utc(now),
             expires_at=int(now) + self.settings.retention_days * 86400,
             token_expires_at=int(now) + token_ttl,
             labels=request.labels or None,
@@ -279,7 +279,7 @@ class CallStarter:
     def _failed(self, call_id: str, engine: str, exc: VoximplantError) -> Exception:
         """Records the failure on the call and returns the API error to raise."""
         metrics.add_metric(name="VoximplantErrors", unit="Count", value=1)
-        now = _iso(self.now())
+        now = iso_utc(self.now())
         if isinstance(exc, VoximplantTimeoutError):
             # The scenario may be dialing already: keep the status, note the uncertainty.
             self.repo.update(call_id, {"last_error": "voximplant_timeout", "updated_at": now})
@@ -311,7 +311,3 @@ class CallStarter:
         )
         logger.warning("Voximplant refused the call", extra={"failure": failure, "engine": engine})
         return error
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")

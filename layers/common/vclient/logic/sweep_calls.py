@@ -13,12 +13,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from vclient.dal.calls_table import CallsRepository
 from vclient.logic.call_token import MAX_TTL_S, token_ttl_s
 from vclient.observability import logger
-from vclient.vocabulary import FINAL_STATUSES
+from vclient.vocabulary import FINAL_STATUSES, iso_utc
 
 #: The shortest token a call can have (the config's smallest max_call_duration_s): a call
 #: younger than this cannot be lost yet, so the index window ends here.
@@ -33,10 +32,6 @@ LOST = {
 }
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
-
-
 @dataclass
 class SweepLostCalls:
     calls: CallsRepository
@@ -45,7 +40,7 @@ class SweepLostCalls:
     def __call__(self) -> list[str]:
         """The ids of the calls this sweep ended."""
         now = self.now()
-        since, until = _iso(now - MAX_TTL_S - LOOKBACK_S), _iso(now - MIN_TTL_S)
+        since, until = iso_utc(now - MAX_TTL_S - LOOKBACK_S), iso_utc(now - MIN_TTL_S)
         swept = []
         for call_id in self.calls.open_calls(since, until):
             record = self.calls.get(call_id)
@@ -53,7 +48,7 @@ class SweepLostCalls:
                 continue
             if record.token_expires_at > now:
                 continue  # an event may still come
-            changes = {"status": "failed", "failure": LOST, "updated_at": _iso(now)}
+            changes = {"status": "failed", "failure": LOST, "updated_at": iso_utc(now)}
             if self.calls.update(call_id, changes, only_if_status=record.status):
                 swept.append(call_id)
                 logger.warning(
