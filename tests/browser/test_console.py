@@ -556,3 +556,46 @@ def test_every_page_fits_a_phone_and_speaks_russian(browser: Any, console: Any) 
         shot(page, "phone_compare")
     finally:
         context.close()
+
+
+def test_a_call_the_sweep_ended_as_lost_says_so_in_russian(page: Any, console: Any) -> None:
+    import time
+
+    import boto3
+
+    from vclient.logic.sweep_calls import LOST
+    from vclient_dev.local_stack import REGION, STACK_NAME
+
+    # Given a call whose item holds what the sweep writes for a lost call
+    placed = requests.post(
+        f"{console.api}/call",
+        json={"to": "+79161234567"},
+        headers={"x-api-key": console.api_key},
+        timeout=30,
+    )
+    assert placed.status_code == 202, placed.text
+    call_id = placed.json()["call_id"]
+    deadline = time.monotonic() + 90
+    while console.call(call_id)["status"] not in ("completed", "failed"):
+        assert time.monotonic() < deadline, "the call never ended"
+        time.sleep(1)
+    boto3.client("dynamodb", endpoint_url=console.aws, region_name=REGION).update_item(
+        TableName=f"{STACK_NAME}-CallsTable",
+        Key={"pk": {"S": call_id}, "sk": {"S": "CALL"}},
+        # (what a lost call lacks: no ending ever reached the stack)
+        UpdateExpression="SET #s = :s, failure = :f REMOVE ending, end_reason, hangup_by",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={
+            ":s": {"S": "failed"},
+            ":f": {"M": {k: {"S": v} for k, v in LOST.items()}},
+        },
+    )
+    # When a trainer opens it
+    sign_in(page, console, "trainer")
+    page.goto(f"{console.url}#/calls/{call_id}")
+    expect(page.get_by_role("heading", name="Расшифровка")).to_be_visible()
+    # Then the failure is named in Russian, its code beside it
+    expect(page.locator(".card")).to_contain_text(
+        "Итог звонка не дошёл до сервера (звонок потерян): lost"
+    )
+    shot(page, "call_lost")
